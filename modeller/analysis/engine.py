@@ -1,0 +1,140 @@
+"""``analyze(design) -> Report``: every number of DESIGN section 3 in one pass."""
+
+from __future__ import annotations
+
+import math
+
+from ..model import Design, Role
+from .compiled import EPS, Compiled, compile_design
+from .exact import ExactResult, exact_availability
+from .report import (
+    MINUTES_PER_YEAR,
+    ClientResult,
+    FailureScenario,
+    NodeResult,
+    Report,
+    SystemResult,
+    nines,
+)
+from .scenarios import full_up_counts, loads_after, serves, utilisation
+
+
+def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
+                       ) -> list[FailureScenario]:
+    lost = [nid for nid, cn in compiled.nodes.items() if cn.role is not Role.SOURCE]
+    lost += list(compiled.containers)
+    if not lost:
+        return []
+    up = full_up_counts(compiled, lost)
+    served = serves(compiled, up)
+    loads = loads_after(compiled, up, served)
+    utils = {nid: utilisation(cn, loads[nid], up[nid]) for nid, cn in compiled.nodes.items()}
+    nominal = {nid: (cn.load / cn.total_capacity if cn.total_capacity else None)
+               for nid, cn in compiled.nodes.items()}
+    out = []
+    for i, x in enumerate(lost):
+        kind = design.nodes[x].kind
+        clients_down = [c for c in compiled.clients if not served[c][i]]
+        nodes_down = [n for n, cn in compiled.nodes.items()
+                      if cn.role is not Role.SOURCE and not served[n][i]]
+        overloaded, util = [], {}
+        for nid, u in utils.items():
+            if u is None:
+                continue
+            value = float(u[i])
+            if value > 1.0 + EPS:
+                overloaded.append(nid)
+            base = nominal[nid]
+            if base is None or abs(value - base) > 1e-9:
+                util[nid] = value
+        cond = exact.conditional.get(x)
+        p_down, q_down = (cond[2], cond[3]) if cond else (exact.p_sys, exact.q_sys)
+        out.append(FailureScenario(x, kind, clients_down, nodes_down, overloaded, util,
+                                   p_down, q_down))
+    return out
+
+
+def analyze(design: Design, *, latency: bool = True) -> Report:
+    """Analyse a design (see DESIGN section 3 for what every number means).
+
+    Raises DesignError when the design cannot be analysed (e.g. a dependency cycle).
+    """
+    compiled = compile_design(design)
+    warnings = list(compiled.warnings)
+    exact = exact_availability(compiled)
+    q_sys = exact.q_sys
+    p_sys = exact.p_sys
+    if not compiled.clients:
+        warnings.append("no clients: add a client so there is something to serve")
+
+    lat = None
+    if latency:
+        try:
+            from .latency import analyze_latency
+        except ImportError:  # latency model not available in this build
+            analyze_latency = None  # type: ignore[assignment]
+        if analyze_latency is not None:
+            lat = analyze_latency(design, compiled)
+
+    clients: dict[str, ClientResult] = {}
+    meets_all = True
+    for cid in compiled.clients:
+        n = design.nodes[cid]
+        p, q = exact.p_serve[cid], exact.q_serve[cid]
+        slo = {k: float(v) for k, v in n.slo.items() if k in ("availability", "latency_ms_p99")}
+        client_lat = lat.clients.get(cid) if lat is not None else None
+        ok = True
+        if "availability" in slo and p < slo["availability"] - 1e-15:
+            ok = False
+        if "latency_ms_p99" in slo and client_lat is not None and \
+                not client_lat.p99 <= slo["latency_ms_p99"]:
+            ok = False
+        meets_all &= ok
+        clients[cid] = ClientResult(p, q, nines(q), q * MINUTES_PER_YEAR, ok, slo, client_lat,
+                                    float(n.demand_rps or 0.0))
+
+    nodes: dict[str, NodeResult] = {}
+    worst_util, bottleneck = 0.0, None
+    total_cost = 0.0
+    for nid, node in design.nodes.items():
+        cost = node.cost_month * node.replicas
+        total_cost += cost
+        if node.role is Role.SOURCE:
+            continue
+        cond = exact.conditional.get(nid, (p_sys, q_sys, p_sys, q_sys))
+        p_up, q_up, p_down, q_down = cond
+        birnbaum = max(q_down - q_up, 0.0) if q_down + q_up > 0 else p_up - p_down
+        contribution = max(q_sys - q_up, 0.0) * MINUTES_PER_YEAR
+        if node.is_container:
+            cc = compiled.containers[nid]
+            res = NodeResult(node.kind, node.name, cc.availability, cc.unavailability,
+                             nines(cc.unavailability), birnbaum=birnbaum,
+                             downtime_contribution_minutes=contribution,
+                             availability_given_down=p_down, availability_given_up=p_up,
+                             cost_month=cost, replicas=1)
+        else:
+            cn = compiled.nodes[nid]
+            cap = cn.total_capacity
+            util = cn.load / cap if cap else None
+            if util is not None and util > worst_util:
+                worst_util, bottleneck = util, nid
+            res = NodeResult(node.kind, node.name, exact.p_serve[nid], exact.q_serve[nid],
+                             nines(exact.q_serve[nid]), load_rps=cn.load, capacity_rps=cap,
+                             utilization=util,
+                             latency_ms=lat.nodes.get(nid) if lat is not None else None,
+                             birnbaum=birnbaum, downtime_contribution_minutes=contribution,
+                             availability_given_down=p_down, availability_given_up=p_up,
+                             cost_month=cost, replicas=node.replicas)
+        nodes[nid] = res
+
+    failures = _failure_scenarios(design, compiled, exact)
+    spofs = [f.down for f in failures if f.clients_down]
+    headroom = 1.0 / worst_util if worst_util > 0 else math.inf
+    system = SystemResult(p_sys, q_sys, nines(q_sys), q_sys * MINUTES_PER_YEAR, meets_all,
+                          total_cost, headroom, bottleneck)
+    report = Report(system, clients, nodes, failures, spofs, warnings, revision=design.revision)
+    report.extras["engine"] = {"columns": exact.columns, "diagram_nodes": exact.bdd_size}
+    return report
+
+
+__all__ = ["analyze"]

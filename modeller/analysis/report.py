@@ -1,0 +1,185 @@
+"""The Report: every number the GUI, the CLI and the exports show (DESIGN section 4)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+MINUTES_PER_YEAR = 525_960.0
+
+
+def nines(unavailability: float) -> float:
+    """-log10(1 - A), from the unavailability so tiny values keep their digits."""
+    if unavailability <= 0.0:
+        return math.inf
+    return -math.log10(unavailability)
+
+
+def _json_value(value: Any) -> Any:
+    """JSON has no infinity or NaN: those become null (a saturated / undefined value)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    return value
+
+
+@dataclass
+class Latency:
+    mean: float
+    p99: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mean": self.mean, "p99": self.p99}
+
+
+@dataclass
+class SystemResult:
+    availability: float
+    unavailability: float
+    nines: float
+    downtime_minutes_per_year: float
+    meets_slo: bool
+    cost_month: float
+    headroom: float
+    bottleneck: str | None
+
+
+@dataclass
+class ClientResult:
+    availability: float
+    unavailability: float
+    nines: float
+    downtime_minutes_per_year: float
+    meets_slo: bool
+    slo: dict[str, float] = field(default_factory=dict)
+    latency_ms: Latency | None = None
+    demand_rps: float = 0.0
+
+
+@dataclass
+class NodeResult:
+    kind: str
+    name: str
+    availability: float  # P(node serves); containers: P(container up)
+    unavailability: float
+    nines: float
+    load_rps: float | None = None
+    capacity_rps: float | None = None  # active replicas x per-replica capacity
+    utilization: float | None = None
+    latency_ms: Latency | None = None
+    birnbaum: float = 0.0
+    downtime_contribution_minutes: float = 0.0
+    availability_given_down: float = 0.0
+    availability_given_up: float = 0.0
+    cost_month: float = 0.0
+    replicas: int = 1
+
+
+@dataclass
+class FailureScenario:
+    down: str
+    kind: str
+    clients_down: list[str]
+    nodes_down: list[str]
+    overloaded: list[str]
+    utilization: dict[str, float]
+    availability_given_down: float
+    unavailability_given_down: float
+
+    @property
+    def survives(self) -> bool:
+        return not self.clients_down
+
+
+@dataclass
+class Report:
+    system: SystemResult
+    clients: dict[str, ClientResult]
+    nodes: dict[str, NodeResult]
+    failures: list[FailureScenario]
+    spofs: list[str]
+    warnings: list[str]
+    revision: int = 0
+    extras: dict[str, Any] = field(default_factory=dict)  # simulation, sweeps: added by later stages
+
+    def failure(self, down: str) -> FailureScenario | None:
+        for f in self.failures:
+            if f.down == down:
+                return f
+        return None
+
+    def zone_survival(self) -> dict[str, bool]:
+        """"Do we survive losing this zone?" for every zone (and region)."""
+        return {f.down: f.survives for f in self.failures if f.kind in ("zone", "region")}
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.system
+        out: dict[str, Any] = {
+            "system": {
+                "availability": s.availability,
+                "unavailability": s.unavailability,
+                "nines": s.nines,
+                "downtime_minutes_per_year": s.downtime_minutes_per_year,
+                "meets_slo": s.meets_slo,
+                "cost_month": s.cost_month,
+                "headroom": s.headroom,
+                "bottleneck": s.bottleneck,
+            },
+            "clients": {},
+            "nodes": {},
+            "failures": [],
+            "spofs": list(self.spofs),
+            "zones": {},
+            "warnings": list(self.warnings),
+        }
+        for cid, c in self.clients.items():
+            out["clients"][cid] = {
+                "availability": c.availability,
+                "unavailability": c.unavailability,
+                "nines": c.nines,
+                "downtime_minutes_per_year": c.downtime_minutes_per_year,
+                "latency_ms": c.latency_ms.to_dict() if c.latency_ms else None,
+                "meets_slo": c.meets_slo,
+                "slo": dict(c.slo),
+                "demand_rps": c.demand_rps,
+            }
+        for nid, n in self.nodes.items():
+            out["nodes"][nid] = {
+                "kind": n.kind,
+                "name": n.name,
+                "availability": n.availability,
+                "unavailability": n.unavailability,
+                "nines": n.nines,
+                "replicas": n.replicas,
+                "load_rps": n.load_rps,
+                "capacity_rps": n.capacity_rps,
+                "utilization": n.utilization,
+                "latency_ms": n.latency_ms.to_dict() if n.latency_ms else None,
+                "birnbaum": n.birnbaum,
+                "downtime_contribution_minutes": n.downtime_contribution_minutes,
+                "availability_given_down": n.availability_given_down,
+                "availability_given_up": n.availability_given_up,
+                "cost_month": n.cost_month,
+            }
+        for f in self.failures:
+            out["failures"].append({
+                "down": f.down,
+                "kind": f.kind,
+                "clients_down": list(f.clients_down),
+                "nodes_down": list(f.nodes_down),
+                "overloaded": list(f.overloaded),
+                "utilization": dict(f.utilization),
+                "availability_given_down": f.availability_given_down,
+                "unavailability_given_down": f.unavailability_given_down,
+                "survives": f.survives,
+            })
+            if f.kind == "zone":
+                out["zones"][f.down] = {"survives": f.survives, "clients_down": list(f.clients_down),
+                                        "overloaded": list(f.overloaded)}
+        for key, value in self.extras.items():
+            out[key] = value
+        return _json_value(out)

@@ -1,0 +1,304 @@
+"""The design document: nodes, links and settings, with change announcements.
+
+The design is the single source of truth. Views (the canvas, the analysis worker)
+subscribe to it and are told after every change; they never hold state the file
+would lose.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from .kinds import KIND_ROLES, Role, is_container
+
+MINUTES_PER_YEAR = 525_960.0  # 365.25 days
+FORMAT = "modeller.design"
+VERSION = 1
+
+
+@dataclass
+class Node:
+    """One box on the canvas: a component (with replicas) or a container."""
+
+    id: str
+    kind: str
+    name: str = ""
+    x: float = 0.0
+    y: float = 0.0
+    w: float | None = None
+    h: float | None = None
+    parent: str | None = None
+    replicas: int = 1
+    availability: float = 1.0
+    mtbf_hours: float | None = None
+    mttr_hours: float | None = None
+    min_healthy: int | str = "auto"
+    min_targets: int | str = "auto"
+    capacity_rps: float | None = None
+    service_time_ms: float = 0.0
+    cost_month: float = 0.0
+    failover: str = "active-active"
+    failover_seconds: float = 0.0
+    spread: list[str] = field(default_factory=list)
+    demand_rps: float | None = None
+    slo: dict[str, float] = field(default_factory=dict)
+    preset: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            self.name = self.id
+
+    @property
+    def role(self) -> Role:
+        return KIND_ROLES[self.kind]
+
+    @property
+    def is_container(self) -> bool:
+        return is_container(self.kind)
+
+    @property
+    def replica_availability(self) -> float:
+        """Per-replica availability: MTBF/(MTBF+MTTR) when both are given."""
+        if self.mtbf_hours is not None and self.mttr_hours is not None:
+            return self.mtbf_hours / (self.mtbf_hours + self.mttr_hours)
+        return self.availability
+
+    @property
+    def replica_unavailability(self) -> float:
+        """1 - availability, computed without cancellation when MTBF/MTTR are given."""
+        if self.mtbf_hours is not None and self.mttr_hours is not None:
+            return self.mttr_hours / (self.mtbf_hours + self.mttr_hours)
+        return 1.0 - self.availability
+
+    def mtbf_mttr(self, default_mttr_hours: float) -> tuple[float, float]:
+        """(MTBF, MTTR) in hours; MTTR from settings when only availability is given."""
+        if self.mtbf_hours is not None and self.mttr_hours is not None:
+            return self.mtbf_hours, self.mttr_hours
+        mttr = self.mttr_hours if self.mttr_hours is not None else default_mttr_hours
+        a = self.availability
+        if self.mtbf_hours is not None:
+            return self.mtbf_hours, mttr
+        if a >= 1.0:
+            return math.inf, mttr
+        return a * mttr / (1.0 - a), mttr
+
+    @property
+    def active_replicas(self) -> int:
+        return 1 if self.failover == "active-passive" else self.replicas
+
+    def copy(self) -> Node:
+        return copy.deepcopy(self)
+
+
+@dataclass
+class Link:
+    """``source`` depends on / sends traffic to ``target``."""
+
+    source: str
+    target: str
+    calls: float = 1.0
+    optional: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.target)
+
+    def copy(self) -> Link:
+        return copy.deepcopy(self)
+
+
+@dataclass
+class Settings:
+    default_mttr_hours: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+NODE_FIELDS = tuple(f.name for f in fields(Node) if f.name != "extra")
+LINK_FIELDS = ("calls", "optional")
+
+Listener = Callable[["Design"], None]
+
+
+class Design:
+    """An architecture: ordered nodes, links, settings and unknown top-level fields."""
+
+    def __init__(
+        self,
+        name: str = "Untitled",
+        nodes: Iterable[Node] = (),
+        links: Iterable[Link] = (),
+        settings: Settings | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.nodes: dict[str, Node] = {}
+        for n in nodes:
+            self.nodes[n.id] = n
+        self.links: list[Link] = list(links)
+        self.settings = settings or Settings()
+        self.extra: dict[str, Any] = dict(extra or {})
+        self.revision = 0
+        self._listeners: list[Listener] = []
+
+    # -- observation -------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def changed(self) -> None:
+        """Announce a change: bump the revision and tell every listener."""
+        self.revision += 1
+        for listener in list(self._listeners):
+            listener(self)
+
+    # -- queries -----------------------------------------------------------
+    def node(self, node_id: str) -> Node:
+        return self.nodes[node_id]
+
+    def link(self, source: str, target: str) -> Link | None:
+        for link in self.links:
+            if link.source == source and link.target == target:
+                return link
+        return None
+
+    def links_from(self, node_id: str) -> list[Link]:
+        return [lk for lk in self.links if lk.source == node_id]
+
+    def links_to(self, node_id: str) -> list[Link]:
+        return [lk for lk in self.links if lk.target == node_id]
+
+    def children(self, container_id: str | None) -> list[Node]:
+        return [n for n in self.nodes.values() if n.parent == container_id]
+
+    def ancestors(self, node_id: str) -> list[str]:
+        """Container ids around a node, innermost first (a loop stops the walk)."""
+        out: list[str] = []
+        cur = self.nodes[node_id].parent
+        while cur is not None and cur in self.nodes and cur not in out:
+            out.append(cur)
+            cur = self.nodes[cur].parent
+        return out
+
+    def descendants(self, container_id: str) -> list[str]:
+        """Every node placed (directly or nested) inside a container."""
+        out = []
+        for n in self.nodes.values():
+            if container_id in self.ancestors(n.id):
+                out.append(n.id)
+        return out
+
+    def containers(self) -> list[Node]:
+        return [n for n in self.nodes.values() if n.is_container]
+
+    def components(self) -> list[Node]:
+        return [n for n in self.nodes.values() if not n.is_container]
+
+    def clients(self) -> list[Node]:
+        return [n for n in self.nodes.values() if n.role is Role.SOURCE]
+
+    def new_id(self, base: str) -> str:
+        """A fresh id derived from ``base`` (``web``, ``web-2``, ``web-3`` ...)."""
+        base = base or "node"
+        if base not in self.nodes:
+            return base
+        i = 2
+        while f"{base}-{i}" in self.nodes:
+            i += 1
+        return f"{base}-{i}"
+
+    # -- edits (the UI wraps each in an undo command) -----------------------
+    def add_node(self, node: Node, index: int | None = None) -> None:
+        if node.id in self.nodes:
+            raise KeyError(f"duplicate node id {node.id!r}")
+        items = list(self.nodes.items())
+        if index is None or index >= len(items):
+            items.append((node.id, node))
+        else:
+            items.insert(index, (node.id, node))
+        self.nodes = dict(items)
+
+    def remove_node(self, node_id: str) -> tuple[int, Node]:
+        index = list(self.nodes).index(node_id)
+        return index, self.nodes.pop(node_id)
+
+    def add_link(self, link: Link, index: int | None = None) -> None:
+        if index is None:
+            self.links.append(link)
+        else:
+            self.links.insert(index, link)
+
+    def remove_link(self, source: str, target: str) -> tuple[int, Link]:
+        for i, link in enumerate(self.links):
+            if link.source == source and link.target == target:
+                return i, self.links.pop(i)
+        raise KeyError(f"no link {source} -> {target}")
+
+    def set_node_fields(self, node_id: str, **values: Any) -> dict[str, Any]:
+        """Set fields on a node; returns the old values (for undo)."""
+        node = self.nodes[node_id]
+        old: dict[str, Any] = {}
+        for key, value in values.items():
+            if key in NODE_FIELDS:
+                old[key] = copy.deepcopy(getattr(node, key))
+                setattr(node, key, value)
+            else:
+                old[key] = copy.deepcopy(node.extra.get(key, _MISSING))
+                if value is _MISSING:
+                    node.extra.pop(key, None)
+                else:
+                    node.extra[key] = value
+        return old
+
+    def set_link_fields(self, source: str, target: str, **values: Any) -> dict[str, Any]:
+        link = self.link(source, target)
+        if link is None:
+            raise KeyError(f"no link {source} -> {target}")
+        old = {}
+        for key, value in values.items():
+            old[key] = getattr(link, key)
+            setattr(link, key, value)
+        return old
+
+    def copy(self) -> Design:
+        """A deep copy without listeners (what the analysis worker receives)."""
+        d = Design(
+            self.name,
+            [n.copy() for n in self.nodes.values()],
+            [lk.copy() for lk in self.links],
+            copy.deepcopy(self.settings),
+            copy.deepcopy(self.extra),
+        )
+        d.revision = self.revision
+        return d
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Design):
+            return NotImplemented
+        return (
+            self.name == other.name
+            and list(self.nodes.values()) == list(other.nodes.values())
+            and self.links == other.links
+            and self.settings == other.settings
+            and self.extra == other.extra
+        )
+
+    def __repr__(self) -> str:
+        return f"Design({self.name!r}, {len(self.nodes)} nodes, {len(self.links)} links)"
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
+MISSING = _MISSING

@@ -1,0 +1,345 @@
+"""Reading and writing ``*.arch.json`` design files: strict, friendly and atomic."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .design import FORMAT, VERSION, Design, Link, Node, Settings
+from .errors import DesignError
+from .kinds import FAILOVER_MODES, KIND_ROLES
+from .validation import validate
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+# version -> function upgrading a dict of that version to version + 1
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+_NODE_KEYS = {
+    "id", "kind", "name", "x", "y", "w", "h", "parent", "replicas", "availability",
+    "mtbf_hours", "mttr_hours", "min_healthy", "min_targets", "capacity_rps",
+    "service_time_ms", "cost_month", "failover", "failover_seconds", "spread",
+    "demand_rps", "slo", "preset",
+}
+_LINK_KEYS = {"from", "to", "calls", "optional"}
+_TOP_KEYS = {"format", "version", "name", "settings", "nodes", "links"}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Reader:
+    """Type-checked access to one JSON object, naming the place on refusal."""
+
+    def __init__(self, obj: dict[str, Any], place: str) -> None:
+        self.obj = obj
+        self.place = place
+
+    def fail(self, key: str, problem: str, fix: str) -> DesignError:
+        return DesignError(problem, place=f"{self.place}.{key}", fix=fix)
+
+    def number(self, key: str, default: Any, *, low: float | None = None, high: float | None = None,
+               low_open: bool = False, fix: str = "") -> Any:
+        if key not in self.obj or self.obj[key] is None and default is None:
+            return default
+        v = self.obj[key]
+        if not _is_number(v) or not math.isfinite(v):
+            raise self.fail(key, f"must be a finite number, got {json.dumps(v)[:40]}",
+                            fix or "write a plain number")
+        if low is not None and (v < low or (low_open and v == low)):
+            bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
+            raise self.fail(key, f"must be {bound}, got {v:g}", fix or "correct the value")
+        if high is not None and v > high:
+            raise self.fail(key, f"must be at most {high:g}, got {v:g}", fix or "correct the value")
+        return float(v)
+
+    def integer(self, key: str, default: Any, *, low: int, allow_auto: bool = False) -> Any:
+        if key not in self.obj:
+            return default
+        v = self.obj[key]
+        if allow_auto and v == "auto":
+            return "auto"
+        if _is_number(v) and math.isfinite(v) and float(v).is_integer() and v >= low:
+            if abs(v) > 1_000_000:
+                raise self.fail(key, f"is too large ({v:g})", "use at most 1000000")
+            return int(v)
+        extra = ' or "auto"' if allow_auto else ""
+        raise self.fail(key, f"must be a whole number of at least {low}{extra}, got {json.dumps(v)[:40]}",
+                        f"write a whole number such as {max(low, 1)}{extra}")
+
+    def string(self, key: str, default: Any) -> Any:
+        if key not in self.obj or (self.obj[key] is None and default is None):
+            return default
+        v = self.obj[key]
+        if not isinstance(v, str):
+            raise self.fail(key, f"must be text, got {json.dumps(v)[:40]}", "put the value in quotes")
+        return v
+
+
+def _read_node(raw: Any, index: int) -> Node:
+    place = f"nodes[{index}]"
+    if not isinstance(raw, dict):
+        raise DesignError("must be an object", place=place, fix='write {"id": ..., "kind": ...}')
+    if "id" not in raw:
+        raise DesignError("has no id", place=place, fix='add "id": "some-name"')
+    node_id = raw["id"]
+    if not isinstance(node_id, str) or not node_id.strip():
+        raise DesignError("id must be non-empty text", place=place, fix="give the node a name-like id")
+    place = f'nodes[{index}] "{node_id}"'
+    r = _Reader(raw, place)
+    kind = raw.get("kind")
+    if kind not in KIND_ROLES:
+        raise r.fail("kind", f"unknown kind {json.dumps(kind)[:40]}",
+                     "use one of " + ", ".join(KIND_ROLES))
+    node = Node(id=node_id, kind=kind)
+    node.name = r.string("name", node_id) or node_id
+    node.x = r.number("x", 0.0)
+    node.y = r.number("y", 0.0)
+    node.w = r.number("w", None, low=0, low_open=True)
+    node.h = r.number("h", None, low=0, low_open=True)
+    node.parent = r.string("parent", None)
+    node.replicas = r.integer("replicas", 1, low=1)
+    node.availability = r.number(
+        "availability", 1.0, low=0.0, low_open=True, high=1.0,
+        fix="write a fraction in (0, 1], e.g. 0.9995 for 99.95 %")
+    node.mtbf_hours = r.number("mtbf_hours", None, low=0.0, low_open=True)
+    node.mttr_hours = r.number("mttr_hours", None, low=0.0)
+    node.min_healthy = r.integer("min_healthy", "auto", low=1, allow_auto=True)
+    node.min_targets = r.integer("min_targets", "auto", low=1, allow_auto=True)
+    node.capacity_rps = r.number("capacity_rps", None, low=0.0, low_open=True)
+    node.service_time_ms = r.number("service_time_ms", 0.0, low=0.0)
+    node.cost_month = r.number("cost_month", 0.0, low=0.0)
+    failover = r.string("failover", "active-active")
+    if failover not in FAILOVER_MODES:
+        raise r.fail("failover", f"unknown mode {failover!r}", 'use "active-active" or "active-passive"')
+    node.failover = failover
+    node.failover_seconds = r.number("failover_seconds", 0.0, low=0.0)
+    spread = raw.get("spread", [])
+    if not isinstance(spread, list) or not all(isinstance(s, str) for s in spread):
+        raise r.fail("spread", "must be a list of zone ids", 'write e.g. ["eu-a", "eu-b"]')
+    node.spread = list(spread)
+    node.demand_rps = r.number("demand_rps", None, low=0.0)
+    slo = raw.get("slo", {})
+    if not isinstance(slo, dict):
+        raise r.fail("slo", "must be an object", 'write e.g. {"availability": 0.999}')
+    sr = _Reader(slo, place + ".slo")
+    node.slo = {}
+    if "availability" in slo:
+        node.slo["availability"] = sr.number(
+            "availability", None, low=0.0, low_open=True, high=1.0, fix="write a fraction, e.g. 0.999")
+    if "latency_ms_p99" in slo:
+        node.slo["latency_ms_p99"] = sr.number("latency_ms_p99", None, low=0.0, low_open=True)
+    node.slo.update({k: v for k, v in slo.items() if k not in ("availability", "latency_ms_p99")})
+    node.preset = r.string("preset", None)
+    node.extra = {k: v for k, v in raw.items() if k not in _NODE_KEYS}
+    return node
+
+
+def _read_link(raw: Any, index: int) -> Link:
+    place = f"links[{index}]"
+    if not isinstance(raw, dict):
+        raise DesignError("must be an object", place=place, fix='write {"from": ..., "to": ...}')
+    r = _Reader(raw, place)
+    for key in ("from", "to"):
+        if not isinstance(raw.get(key), str):
+            raise r.fail(key, "is missing or not an id", f'add "{key}": "<node id>"')
+    link = Link(raw["from"], raw["to"])
+    link.calls = r.number("calls", 1.0, low=0.0, low_open=True, fix="calls per request must be positive")
+    optional = raw.get("optional", False)
+    if not isinstance(optional, bool):
+        raise r.fail("optional", "must be true or false", "write true or false without quotes")
+    link.optional = optional
+    link.extra = {k: v for k, v in raw.items() if k not in _LINK_KEYS}
+    return link
+
+
+def design_from_dict(data: Any) -> Design:
+    """Build and validate a design from parsed JSON (raises DesignError)."""
+    if not isinstance(data, dict):
+        raise DesignError("the top level must be a JSON object", fix="is this a Modeller design file?")
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        raise DesignError(f"unknown format {json.dumps(fmt)[:60]}", place="format",
+                          fix=f'a design file starts with "format": "{FORMAT}"')
+    version = data.get("version", 1)
+    if not _is_number(version) or not float(version).is_integer() or version < 1:
+        raise DesignError(f"bad version {json.dumps(version)[:40]}", place="version",
+                          fix=f"use a whole number such as {VERSION}")
+    version = int(version)
+    if version > VERSION:
+        raise DesignError(f"made by a newer Modeller (version {version}; this one reads up to {VERSION})",
+                          place="version", fix="update Modeller to open it")
+    while version < VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+    name = data.get("name", "Untitled")
+    if not isinstance(name, str):
+        raise DesignError("must be text", place="name", fix="put the name in quotes")
+    settings_raw = data.get("settings", {})
+    if not isinstance(settings_raw, dict):
+        raise DesignError("must be an object", place="settings", fix='write {"default_mttr_hours": 1}')
+    sr = _Reader(settings_raw, "settings")
+    settings = Settings(
+        default_mttr_hours=sr.number("default_mttr_hours", 1.0, low=0.0, low_open=True),
+        extra={k: v for k, v in settings_raw.items() if k != "default_mttr_hours"},
+    )
+    nodes_raw = data.get("nodes", [])
+    links_raw = data.get("links", [])
+    if not isinstance(nodes_raw, list):
+        raise DesignError("must be a list", place="nodes", fix="write [ {...}, {...} ]")
+    if not isinstance(links_raw, list):
+        raise DesignError("must be a list", place="links", fix="write [ {...}, {...} ]")
+    nodes = [_read_node(raw, i) for i, raw in enumerate(nodes_raw)]
+    links = [_read_link(raw, i) for i, raw in enumerate(links_raw)]
+    extra = {k: v for k, v in data.items() if k not in _TOP_KEYS}
+    seen: set[str] = set()
+    for i, n in enumerate(nodes):
+        if n.id in seen:
+            raise DesignError(f'duplicate id "{n.id}"', place=f"nodes[{i}]", fix="give every node its own id")
+        seen.add(n.id)
+    design = Design(name, nodes, links, settings, extra)
+    validate(design)
+    return design
+
+
+def _num(v: float) -> int | float:
+    return int(v) if float(v).is_integer() and abs(v) < 2**53 else v
+
+
+def node_to_dict(n: Node) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": n.id, "kind": n.kind}
+    if n.name != n.id:
+        d["name"] = n.name
+    if n.parent is not None:
+        d["parent"] = n.parent
+    d["x"] = _num(round(n.x, 3))
+    d["y"] = _num(round(n.y, 3))
+    if n.w is not None:
+        d["w"] = _num(round(n.w, 3))
+    if n.h is not None:
+        d["h"] = _num(round(n.h, 3))
+    defaults = Node(id=n.id, kind=n.kind)
+    for key in ("replicas", "availability", "mtbf_hours", "mttr_hours", "min_healthy", "min_targets",
+                "capacity_rps", "service_time_ms", "cost_month", "failover", "failover_seconds",
+                "demand_rps", "preset"):
+        value = getattr(n, key)
+        if value != getattr(defaults, key):
+            d[key] = _num(value) if isinstance(value, float) else value
+    if n.spread:
+        d["spread"] = list(n.spread)
+    if n.slo:
+        d["slo"] = dict(n.slo)
+    d.update(n.extra)
+    return d
+
+
+def link_to_dict(lk: Link) -> dict[str, Any]:
+    d: dict[str, Any] = {"from": lk.source, "to": lk.target}
+    if lk.calls != 1.0:
+        d["calls"] = _num(lk.calls)
+    if lk.optional:
+        d["optional"] = True
+    d.update(lk.extra)
+    return d
+
+
+def design_to_dict(design: Design) -> dict[str, Any]:
+    settings: dict[str, Any] = {"default_mttr_hours": _num(design.settings.default_mttr_hours)}
+    settings.update(design.settings.extra)
+    out: dict[str, Any] = {"format": FORMAT, "version": VERSION, "name": design.name,
+                           "settings": settings}
+    out.update(design.extra)
+    out["nodes"] = [node_to_dict(n) for n in design.nodes.values()]
+    out["links"] = [link_to_dict(lk) for lk in design.links]
+    return out
+
+
+def dumps_design(design: Design) -> str:
+    return json.dumps(design_to_dict(design), indent=2, ensure_ascii=False) + "\n"
+
+
+def _reject_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not a number JSON allows")
+
+
+def loads_design(text: str, source: str = "") -> Design:
+    """Parse design text; every refusal is one DesignError naming ``source``."""
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise DesignError("is nested too deeply to be a design", file=source,
+                          fix="check that this is a Modeller design file") from None
+    except ValueError as exc:
+        lineno = getattr(exc, "lineno", None)
+        where = f"line {lineno}, column {exc.colno}" if lineno else ""
+        msg = getattr(exc, "msg", str(exc))
+        raise DesignError(f"is not valid JSON ({msg})", place=where, file=source,
+                          fix="fix the syntax there or restore a backup") from None
+    try:
+        return design_from_dict(data)
+    except DesignError as err:
+        raise err.in_file(source) from None
+    except RecursionError:
+        raise DesignError("is nested too deeply to be a design", file=source,
+                          fix="check that this is a Modeller design file") from None
+
+
+def load_design(path: str | os.PathLike[str]) -> Design:
+    """Load and validate a design file; raises DesignError with one clear line."""
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise DesignError(f"is larger than {MAX_FILE_BYTES // 2**20} MiB", file=str(p),
+                              fix="this does not look like a design file")
+        raw = p.read_bytes()
+    except DesignError:
+        raise
+    except OSError as exc:
+        raise DesignError(f"cannot be read ({exc.strerror or exc})", file=str(p),
+                          fix="check the path and permissions") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DesignError(f"is not UTF-8 text (byte {exc.start})", file=str(p),
+                          fix="save it as UTF-8 JSON") from None
+    return loads_design(text, str(p))
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write via a temp file, fsync and rename, so a crash never leaves a torn file."""
+    p = Path(path)
+    directory = p.parent if str(p.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def save_design(design: Design, path: str | os.PathLike[str]) -> None:
+    """Save atomically (temp file, fsync, rename)."""
+    atomic_write_text(path, dumps_design(design))

@@ -1,0 +1,51 @@
+"""Node kinds and the role each plays in the semantics (DESIGN section 2)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Role(str, Enum):
+    SOURCE = "source"  # clients: perfect, served when every target serves
+    WORKER = "worker"  # needs every non-optional dependency
+    ROUTER = "router"  # outgoing links form a pool of alternatives
+    DOMAIN = "domain"  # region / zone: a container that fails what it holds
+
+
+KIND_ROLES: dict[str, Role] = {
+    "client": Role.SOURCE,
+    "service": Role.WORKER,
+    "database": Role.WORKER,
+    "cache": Role.WORKER,
+    "queue": Role.WORKER,
+    "storage": Role.WORKER,
+    "external": Role.WORKER,
+    "load_balancer": Role.ROUTER,
+    "dns": Role.ROUTER,
+    "region": Role.DOMAIN,
+    "zone": Role.DOMAIN,
+}
+
+KIND_LABELS: dict[str, str] = {
+    "client": "Client",
+    "service": "Service",
+    "database": "Database",
+    "cache": "Cache",
+    "queue": "Queue",
+    "storage": "Storage",
+    "external": "External",
+    "load_balancer": "Load balancer",
+    "dns": "DNS",
+    "region": "Region",
+    "zone": "Zone",
+}
+
+FAILOVER_MODES = ("active-active", "active-passive")
+
+
+def role_of(kind: str) -> Role:
+    return KIND_ROLES[kind]
+
+
+def is_container(kind: str) -> bool:
+    return KIND_ROLES.get(kind) is Role.DOMAIN
