@@ -196,11 +196,16 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
     comp_ids = [n.id for n in design.components()]
     order = _topological(design, comp_ids)
     load, direct = compute_loads(design, order, demand_scale)
+    links_from: dict[str, list] = {nid: [] for nid in order}
+    for lk in design.links:
+        if lk.source in links_from:
+            links_from[lk.source].append(lk)
+    ancestors = {nid: design.ancestors(nid) for nid in design.nodes}
     nodes: dict[str, CNode] = {}
     for nid in order:
         n = design.nodes[nid]
         role = n.role
-        outs = design.links_from(nid)
+        outs = links_from[nid]
         cn = CNode(
             id=nid, role=role, replicas=n.replicas, availability=n.replica_availability,
             unavailability=n.replica_unavailability, active=n.active_replicas,
@@ -214,12 +219,12 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
             cn.k = 1
             nodes[nid] = cn
             continue
-        own = frozenset(design.ancestors(nid))
+        own = frozenset(ancestors[nid])
         if n.spread:
             counts: dict[frozenset[str], int] = {}
             for i in range(n.replicas):
                 z = n.spread[i % len(n.spread)]
-                place = own | {z} | set(design.ancestors(z))
+                place = own | {z} | set(ancestors[z])
                 counts[frozenset(place)] = counts.get(frozenset(place), 0) + 1
             cn.groups = list(counts.items())
         else:
@@ -245,10 +250,7 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
             cn.deps = [lk.target for lk in outs if not lk.optional]
         cn.failover_p = _failover_probability(design, nid, cn.pool)
         nodes[nid] = cn
-    links: dict[str, list[tuple[str, float]]] = {nid: [] for nid in order}
-    for lk in design.links:
-        if lk.source in links:
-            links[lk.source].append((lk.target, lk.calls))
+    links = {nid: [(lk.target, lk.calls) for lk in outs] for nid, outs in links_from.items()}
     clients = [c for c in order if nodes[c].role is Role.SOURCE]
     return Compiled(nodes, containers, clients, warnings, links)
 

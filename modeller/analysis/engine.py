@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..model import Design, Role
 from .compiled import EPS, Compiled, compile_design
 from .exact import ExactResult, exact_availability
@@ -16,7 +18,8 @@ from .report import (
     SystemResult,
     nines,
 )
-from .scenarios import full_up_counts, loads_after, serves, utilisation
+from .scenarios import full_up_counts, loads_after, utilisation
+from .structure import evaluate
 
 
 def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
@@ -26,31 +29,33 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
     if not lost:
         return []
     up = full_up_counts(compiled, lost)
-    served = serves(compiled, up)
+    served = evaluate(compiled, up).serves
     loads = loads_after(compiled, up, served)
-    utils = {nid: utilisation(cn, loads[nid], up[nid]) for nid, cn in compiled.nodes.items()}
-    nominal = {nid: (cn.load / cn.total_capacity if cn.total_capacity else None)
-               for nid, cn in compiled.nodes.items()}
+    comp = [n for n, cn in compiled.nodes.items() if cn.role is not Role.SOURCE]
+    down = ~np.array([served[n] for n in comp]).reshape(len(comp), len(lost))
+    client_down = ~np.array([served[c] for c in compiled.clients]).reshape(
+        len(compiled.clients), len(lost))
+    cap_ids, rows, nominal = [], [], []
+    for nid, cn in compiled.nodes.items():
+        u = utilisation(cn, loads[nid], up[nid])
+        if u is not None:
+            cap_ids.append(nid)
+            rows.append(u)
+            nominal.append(cn.load / cn.total_capacity if cn.total_capacity else np.nan)
+    util = np.array(rows).reshape(len(cap_ids), len(lost))
+    over = util > 1.0 + EPS
+    changed = ~(np.abs(util - np.array(nominal)[:, None]) <= 1e-9)
     out = []
     for i, x in enumerate(lost):
-        kind = design.nodes[x].kind
-        clients_down = [c for c in compiled.clients if not served[c][i]]
-        nodes_down = [n for n, cn in compiled.nodes.items()
-                      if cn.role is not Role.SOURCE and not served[n][i]]
-        overloaded, util = [], {}
-        for nid, u in utils.items():
-            if u is None:
-                continue
-            value = float(u[i])
-            if value > 1.0 + EPS:
-                overloaded.append(nid)
-            base = nominal[nid]
-            if base is None or abs(value - base) > 1e-9:
-                util[nid] = value
         cond = exact.conditional.get(x)
         p_down, q_down = (cond[2], cond[3]) if cond else (exact.p_sys, exact.q_sys)
-        out.append(FailureScenario(x, kind, clients_down, nodes_down, overloaded, util,
-                                   p_down, q_down))
+        out.append(FailureScenario(
+            x, design.nodes[x].kind,
+            [compiled.clients[j] for j in np.flatnonzero(client_down[:, i])],
+            [comp[j] for j in np.flatnonzero(down[:, i])],
+            [cap_ids[j] for j in np.flatnonzero(over[:, i])],
+            {cap_ids[j]: float(util[j, i]) for j in np.flatnonzero(changed[:, i])},
+            p_down, q_down))
     return out
 
 

@@ -1,8 +1,8 @@
 """Deterministic "X down, everything else up" scenarios, all evaluated at once.
 
 Each scenario is a column: the up-replica counts when one node (all its replicas) or
-one container is lost. Serve status follows the same rules as the exact engine;
-loads are then re-routed: routers split over the targets that still serve, in
+one container is lost. Serve status comes from the structure function
+(``structure.evaluate``, the same rules as the exact engine); loads are then re-routed: routers split over the targets that still serve, in
 proportion to their surviving capacity, and utilisation is load over surviving
 capacity.
 """
@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import Role
-from .compiled import EPS, Compiled, CNode
+from .compiled import EPS, CNode, Compiled
+from .structure import contribution_array
 
 
 def full_up_counts(compiled: Compiled, lost: list[str]) -> dict[str, np.ndarray]:
@@ -29,61 +30,6 @@ def full_up_counts(compiled: Compiled, lost: list[str]) -> dict[str, np.ndarray]
                     col[idx[x]] -= n
         counts[nid] = np.maximum(col, 0)
     return counts
-
-
-def serves(compiled: Compiled, up: dict[str, np.ndarray],
-           window: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-    """Serve status of every component per column (DESIGN section 3)."""
-    out: dict[str, np.ndarray] = {}
-    size = len(next(iter(up.values()))) if up else 0
-    for nid in compiled.reverse_order():
-        cn = compiled.nodes[nid]
-        if cn.role is Role.SOURCE:
-            ok = np.ones(size, dtype=bool)
-            for d in cn.deps:
-                ok &= out[d]
-            out[nid] = ok
-            continue
-        if cn.k is None:
-            out[nid] = np.zeros(size, dtype=bool)
-            continue
-        ok = up[nid] >= cn.k
-        if window is not None and nid in window:
-            ok &= ~window[nid]
-        if cn.role is Role.ROUTER:
-            ok &= pool_ok(compiled, cn, up, out, size)
-        else:
-            for d in cn.deps:
-                ok &= out[d]
-        out[nid] = ok
-    return out
-
-
-def _contribution(t: CNode, up: np.ndarray) -> np.ndarray:
-    if t.capacity is None:
-        return np.where(up > 0, np.inf, 0.0)
-    return t.capacity * (np.minimum(up, 1) if t.active_passive else up)
-
-
-def pool_ok(compiled: Compiled, cn: CNode, up: dict[str, np.ndarray],
-            served: dict[str, np.ndarray], size: int) -> np.ndarray:
-    rule = cn.pool_rule
-    if rule is None:
-        return np.ones(size, dtype=bool)
-    if rule.mode == "count":
-        n = np.zeros(size, dtype=np.int64)
-        for t in cn.pool:
-            n += served[t]
-        return n >= rule.k
-    if rule.mode == "single":
-        ok = np.zeros(size, dtype=bool)
-        for t in cn.pool:
-            ok |= served[t] & (_contribution(compiled.nodes[t], up[t]) >= rule.load - EPS)
-        return ok
-    total = np.zeros(size)
-    for t in cn.pool:
-        total = total + np.where(served[t], _contribution(compiled.nodes[t], up[t]), 0.0)
-    return total >= rule.load - EPS
 
 
 def loads_after(compiled: Compiled, up: dict[str, np.ndarray],
@@ -112,7 +58,7 @@ def loads_after(compiled: Compiled, up: dict[str, np.ndarray],
                 continue
             caps = [compiled.nodes[t].capacity for t in cn.pool]
             if all(c is not None for c in caps):
-                weights = [np.where(a, _contribution(compiled.nodes[t], up[t]), 0.0)
+                weights = [np.where(a, contribution_array(compiled.nodes[t], up[t]), 0.0)
                            for t, a in zip(cn.pool, alive)]
             else:
                 weights = [a.astype(float) for a in alive]
@@ -129,7 +75,7 @@ def loads_after(compiled: Compiled, up: dict[str, np.ndarray],
 def utilisation(cn: CNode, load: np.ndarray, up: np.ndarray) -> np.ndarray | None:
     if cn.capacity is None:
         return None
-    cap = _contribution(cn, up)
+    cap = contribution_array(cn, up)
     with np.errstate(divide="ignore", invalid="ignore"):
         u = np.where(cap > 0, load / np.where(cap > 0, cap, 1.0), np.where(load > EPS, np.inf, 0.0))
     return u
