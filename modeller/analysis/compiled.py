@@ -219,16 +219,16 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
             cn.k = 1
             nodes[nid] = cn
             continue
-        own = frozenset(ancestors[nid])
+        # replica i sits in spread[i mod len] (and what holds it) instead of the parent
         if n.spread:
             counts: dict[frozenset[str], int] = {}
             for i in range(n.replicas):
                 z = n.spread[i % len(n.spread)]
-                place = own | {z} | set(ancestors[z])
-                counts[frozenset(place)] = counts.get(frozenset(place), 0) + 1
+                place = frozenset([z, *ancestors[z]])
+                counts[place] = counts.get(place, 0) + 1
             cn.groups = list(counts.items())
         else:
-            cn.groups = [(own, n.replicas)]
+            cn.groups = [(frozenset(ancestors[nid]), n.replicas)]
         # how many raw replicas must be up
         if isinstance(n.min_healthy, int):
             cn.k = n.min_healthy

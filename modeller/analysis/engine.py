@@ -45,8 +45,10 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
     util = np.array(rows).reshape(len(cap_ids), len(lost))
     over = util > 1.0 + EPS
     changed = ~(np.abs(util - np.array(nominal)[:, None]) <= 1e-9)
+    names = np.array(cap_ids, dtype=object)
     out = []
     for i, x in enumerate(lost):
+        moved = np.flatnonzero(changed[:, i])
         cond = exact.conditional.get(x)
         p_down, q_down = (cond[2], cond[3]) if cond else (exact.p_sys, exact.q_sys)
         out.append(FailureScenario(
@@ -54,7 +56,7 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
             [compiled.clients[j] for j in np.flatnonzero(client_down[:, i])],
             [comp[j] for j in np.flatnonzero(down[:, i])],
             [cap_ids[j] for j in np.flatnonzero(over[:, i])],
-            {cap_ids[j]: float(util[j, i]) for j in np.flatnonzero(changed[:, i])},
+            dict(zip(names[moved].tolist(), util[moved, i].tolist())),
             p_down, q_down))
     return out
 

@@ -71,6 +71,14 @@ def _binomial_table(n: int, a: float, q: float) -> np.ndarray:
     return pmf
 
 
+def _scatter_add(target: np.ndarray, index: np.ndarray, rows: np.ndarray) -> None:
+    """target[index] += rows, summing repeated indices (faster than np.add.at)."""
+    order = np.argsort(index, kind="stable")
+    index = index[order]
+    starts = np.flatnonzero(np.concatenate([[True], index[1:] != index[:-1]]))
+    target[index[starts]] += np.add.reduceat(rows[order], starts, axis=0)
+
+
 class ExactEngine:
     """Builds the diagram for one compiled design and evaluates it."""
 
@@ -320,8 +328,8 @@ class ExactEngine:
         for lv in sorted(by_level):
             ids = by_level[lv]
             r = reach[ids]
-            np.add.at(reach, hi[ids], r * hp[lv])
-            np.add.at(reach, lo[ids], r * lp[lv])
+            _scatter_add(reach, np.concatenate([hi[ids], lo[ids]]),
+                         np.concatenate([r * hp[lv], r * lp[lv]]))
         w = cols.weights
 
         def total(node: int) -> tuple[float, float]:
