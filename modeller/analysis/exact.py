@@ -10,6 +10,10 @@ Method (exact, no sampling, no independence shortcut):
 3. Serve conditions are monotone AND/OR combinations of those events, built once as
    a reduced ordered BDD (``bdd.py``); shared dependencies and shared pools are
    therefore counted exactly once.
+   Only what sits under a router needs the diagram: a serve condition is the AND of
+   a set of "own" events (its dependency closure) and some router conditions; the
+   own events outside every router's support are independent of the rest and
+   multiply (one matrix product for all nodes), so chains of workers cost nothing.
 4. One bottom-up pass gives P and (separately, for precision) Q = 1 - P of every
    diagram node per column; one top-down pass gives the probability of reaching each
    node, from which P(sys | X up/down) follows for every node X at once.
@@ -79,6 +83,15 @@ def _scatter_add(target: np.ndarray, index: np.ndarray, rows: np.ndarray) -> Non
     target[index[starts]] += np.add.reduceat(rows[order], starts, axis=0)
 
 
+@dataclass
+class _Part:
+    """serve(v) = AND(own events in ``free``) AND ``diagram`` (a BDD over the rest)."""
+
+    free: int  # bitmask over atom indices, independent of the diagram
+    diagram: int  # BDD node (TRUE when nothing is under a router)
+    never: bool = False
+
+
 class ExactEngine:
     """Builds the diagram for one compiled design and evaluates it."""
 
@@ -86,9 +99,9 @@ class ExactEngine:
         self.c = compiled
         self.bdd = BDD()
         self.vars: dict[str, _Var] = {}
-        self.level_owner: list[tuple[str, int]] = []  # level -> (node, bit index 1..m)
-        self.serve: dict[str, int] = {}
-        self.system = TRUE
+        self.atom_index: dict[str, int] = {}
+        self.atom_ids: list[str] = []
+        self.parts: dict[str, _Part] = {}
         self._plan_variables()
         self._build()
 
@@ -141,9 +154,10 @@ class ExactEngine:
                 continue
             ths = thresholds[nid]
             self.vars[nid] = _Var(nid, ths, level)
-            for i in range(len(ths)):
-                self.level_owner.append((nid, i + 1))
+            self.atom_index[nid] = len(self.atom_ids)
+            self.atom_ids.append(nid)
             level += len(ths)
+        self.n_levels = level
 
     def ge(self, nid: str, threshold: int) -> int:
         """BDD of "at least ``threshold`` replicas of nid up (and not failing over)"."""
@@ -151,29 +165,93 @@ class ExactEngine:
         idx = v.thresholds.index(threshold)
         return self.bdd.ladder(v.first_level, idx + 1)
 
+    def _chain(self, mask: int) -> int:
+        """BDD of the AND of the own events of the atoms in ``mask``."""
+        levels = sorted((self.vars[self.atom_ids[i]].first_level for i in _bits(mask)), reverse=True)
+        node = TRUE
+        for lv in levels:
+            node = self.bdd.mk(lv, FALSE, node)
+        return node
+
     # -- structure -------------------------------------------------------------
     def _build(self) -> None:
-        b = self.bdd
+        """Closures as bitmasks; diagrams only for routers and what needs them."""
+        self.atoms: dict[str, int] = {}
+        self.routers: dict[str, frozenset[str]] = {}
+        self.never: dict[str, bool] = {}
+        self.router_bdd: dict[str, int] = {}
+        self.support: dict[str, int] = {}  # router -> atoms its diagram mentions
+        self._full: dict[str, int] = {}
+        self._and_cache: dict[frozenset[str], int] = {}
         for nid in self.c.reverse_order():
             cn = self.c.nodes[nid]
-            if cn.role is Role.SOURCE:
-                self.serve[nid] = b.and_all([self.serve[d] for d in cn.deps])
+            if cn.role is not Role.SOURCE and cn.k is None:
+                self.atoms[nid], self.routers[nid], self.never[nid] = 0, frozenset(), True
                 continue
-            if cn.k is None:
-                self.serve[nid] = FALSE
-                continue
-            own = self.ge(nid, cn.k)
             if cn.role is Role.ROUTER:
-                pool = self._pool(cn.pool, cn.pool_rule or PoolRule("count", 1))
-                self.serve[nid] = b.and_(own, pool)
+                self.atoms[nid], self.routers[nid], self.never[nid] = 0, frozenset([nid]), False
+                self._build_router(nid, cn)
+                continue
+            mask = 0 if cn.role is Role.SOURCE else 1 << self.atom_index[nid]
+            routers: set[str] = set()
+            never = False
+            for d in cn.deps:
+                mask |= self.atoms[d]
+                routers |= self.routers[d]
+                never |= self.never[d]
+            self.atoms[nid], self.routers[nid], self.never[nid] = mask, frozenset(routers), never
+        for nid in self.c.nodes:
+            self.parts[nid] = self._split(self.atoms[nid], self.routers[nid], self.never[nid])
+        sys_mask, sys_routers, sys_never = 0, set(), False
+        for c in self.c.clients:
+            sys_mask |= self.atoms[c]
+            sys_routers |= self.routers[c]
+            sys_never |= self.never[c]
+        self.system = self._split(sys_mask, frozenset(sys_routers), sys_never)
+
+    def _routers_and(self, routers: frozenset[str]) -> int:
+        if routers not in self._and_cache:
+            self._and_cache[routers] = self.bdd.and_all([self.router_bdd[r] for r in routers])
+        return self._and_cache[routers]
+
+    def _support(self, routers: frozenset[str]) -> int:
+        s = 0
+        for r in routers:
+            s |= self.support[r]
+        return s
+
+    def _split(self, mask: int, routers: frozenset[str], never: bool) -> _Part:
+        if never:
+            return _Part(0, FALSE, True)
+        if not routers:
+            return _Part(mask, TRUE)
+        support = self._support(routers)
+        bound = mask & support
+        diagram = self.bdd.and_(self._chain(bound), self._routers_and(routers))
+        return _Part(mask & ~support, diagram, diagram == FALSE)
+
+    def _full_bdd(self, nid: str) -> int:
+        """The whole serve condition of a pool target as one diagram."""
+        if nid not in self._full:
+            if self.never[nid]:
+                self._full[nid] = FALSE
             else:
-                self.serve[nid] = b.and_all([own] + [self.serve[d] for d in cn.deps])
-        self.system = b.and_all([self.serve[c] for c in self.c.clients])
+                self._full[nid] = self.bdd.and_(self._chain(self.atoms[nid]),
+                                                self._routers_and(self.routers[nid]))
+        return self._full[nid]
+
+    def _build_router(self, nid: str, cn) -> None:  # type: ignore[no-untyped-def]
+        support = 1 << self.atom_index[nid]
+        for t in cn.pool:
+            support |= self.atoms[t] | self._support(self.routers[t])
+        self.support[nid] = support
+        pool = self._pool(cn.pool, cn.pool_rule or PoolRule("count", 1))
+        self.router_bdd[nid] = self.bdd.and_(self.ge(nid, cn.k), pool)
 
     def _options(self, t: str) -> list[tuple[float, int]]:
         """(capacity contributed, event) steps of a pool target, smallest first."""
         cn = self.c.nodes[t]
-        s = self.serve[t]
+        s = self._full_bdd(t)
         if s == FALSE or cn.k is None:
             return []
         out = []
@@ -185,7 +263,7 @@ class ExactEngine:
     def _pool(self, targets: list[str], rule: PoolRule) -> int:
         b = self.bdd
         if rule.mode == "count":
-            serves = [self.serve[t] for t in targets]
+            serves = [self._full_bdd(t) for t in targets]
             memo: dict[tuple[int, int], int] = {}
 
             def at_least(i: int, need: int) -> int:
@@ -274,6 +352,14 @@ class ExactEngine:
             per_n[0] = per_n[0] + pf * met
         return per_n[:, n_up]
 
+    def _masks(self, masks: list[int]) -> np.ndarray:
+        """Bitmasks as a bool matrix (len(masks), n_atoms)."""
+        n = len(self.atom_ids)
+        nbytes = max(1, (n + 7) // 8)
+        raw = b"".join(m.to_bytes(nbytes, "little") for m in masks)
+        bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
+        return bits.reshape(len(masks), nbytes * 8)[:, :n].astype(bool)
+
     def evaluate(self) -> ExactResult:
         n_cols = count_columns(self.c)
         if n_cols > MAX_COLUMNS:
@@ -285,12 +371,16 @@ class ExactEngine:
         counts = self._up_counts(cols)
         b = self.bdd
         n_nodes = len(b)
-        n_levels = len(self.level_owner)
         C = cols.n
+        n_atoms = len(self.atom_ids)
         # branch probabilities per level: hi = P(bit | previous bits of the ladder)
-        hp = np.zeros((n_levels, C))
-        lp = np.zeros((n_levels, C))
+        hp = np.zeros((self.n_levels, C))
+        lp = np.zeros((self.n_levels, C))
         dists: dict[str, np.ndarray] = {}
+        log_p = np.zeros((n_atoms, C))  # log P(own event), 0 where it is impossible
+        zero = np.zeros((n_atoms, C))  # 1 where the own event is impossible
+        errstate = np.errstate(invalid="ignore", divide="ignore")
+        errstate.__enter__()
         for nid, var in self.vars.items():
             D = self._level_distribution(nid, counts[nid])
             dists[nid] = D
@@ -299,9 +389,15 @@ class ExactEngine:
                 lvl = var.first_level + i - 1
                 denom = surv[i - 1]
                 ok = denom > 0
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    hp[lvl] = np.where(ok, surv[i] / np.where(ok, denom, 1.0), 0.0)
-                    lp[lvl] = np.where(ok, D[i - 1] / np.where(ok, denom, 1.0), 1.0)
+                safe = np.where(ok, denom, 1.0)
+                hp[lvl] = np.where(ok, surv[i] / safe, 0.0)
+                lp[lvl] = np.where(ok, D[i - 1] / safe, 1.0)
+            a = self.atom_index[nid]
+            impossible = D[0] >= 1.0
+            zero[a] = impossible
+            log_p[a] = np.where(impossible, 0.0, np.log1p(-np.minimum(D[0], 1.0)))
+        errstate.__exit__(None, None, None)
+        # the diagram: bottom-up P / Q, top-down reach from the system's diagram
         level = np.array(b.level, dtype=np.int64)
         lo = np.array(b.lo, dtype=np.int64)
         hi = np.array(b.hi, dtype=np.int64)
@@ -313,7 +409,6 @@ class ExactEngine:
             bounds = np.flatnonzero(np.diff(lv_sorted)) + 1
             for chunk in np.split(order, bounds):
                 by_level[int(level[chunk[0]])] = chunk
-        # bottom-up: PQ[:, :C] = P(function true), PQ[:, C:] = P(function false)
         PQ = np.zeros((n_nodes, 2 * C))
         PQ[0, C:] = 1.0
         PQ[1, :C] = 1.0
@@ -322,28 +417,51 @@ class ExactEngine:
             h2 = np.concatenate([hp[lv], hp[lv]])
             l2 = np.concatenate([lp[lv], lp[lv]])
             PQ[ids] = h2 * PQ[hi[ids]] + l2 * PQ[lo[ids]]
-        # top-down: probability of reaching each node from the system root
         reach = np.zeros((n_nodes, C))
-        reach[self.system] = 1.0
+        reach[self.system.diagram] = 1.0
         for lv in sorted(by_level):
             ids = by_level[lv]
             r = reach[ids]
             _scatter_add(reach, np.concatenate([hi[ids], lo[ids]]),
                          np.concatenate([r * hp[lv], r * lp[lv]]))
+        # the independent parts: one matrix product for every node and the system
+        names = list(self.parts)
+        parts = [self.parts[n] for n in names] + [self.system]
+        M = self._masks([p.free for p in parts]).astype(float)
+        free_log = M @ log_p
+        free_zero = M @ zero
         w = cols.weights
 
-        def total(node: int) -> tuple[float, float]:
-            return float(PQ[node, :C] @ w), float(PQ[node, C:] @ w)
+        def combine(k: int, part: _Part) -> np.ndarray:
+            """(2C,) per-column P and Q of a part: free product x diagram."""
+            if part.never:
+                return np.concatenate([np.zeros(C), np.ones(C)])
+            pf = np.where(free_zero[k] > 0, 0.0, np.exp(free_log[k]))
+            qf = np.where(free_zero[k] > 0, 1.0, -np.expm1(free_log[k]))
+            pb, qb = PQ[part.diagram, :C], PQ[part.diagram, C:]
+            return np.concatenate([pf * pb, qf + qb - qf * qb])
 
-        p_sys, q_sys = total(self.system)
         p_serve, q_serve = {}, {}
-        for nid, node in self.serve.items():
-            p_serve[nid], q_serve[nid] = total(node)
+        for k, nid in enumerate(names):
+            pq = combine(k, parts[k])
+            p_serve[nid], q_serve[nid] = float(pq[:C] @ w), float(pq[C:] @ w)
+        sys_k = len(parts) - 1
+        sys_pq = combine(sys_k, self.system)
+        p_sys, q_sys = float(sys_pq[:C] @ w), float(sys_pq[C:] @ w)
         conditional: dict[str, tuple[float, float, float, float]] = {}
-        sys_pq = PQ[self.system]
+        sys_free = self.system.free
         for nid, var in self.vars.items():
-            conditional[nid] = self._node_conditionals(nid, var, dists[nid], counts[nid], PQ, reach,
-                                                       by_level, lo, hi, level, sys_pq, w, C)
+            a = self.atom_index[nid]
+            if self.system.never:
+                conditional[nid] = (0.0, 1.0, 0.0, 1.0)
+            elif sys_free >> a & 1:
+                conditional[nid] = self._free_conditionals(
+                    nid, a, counts[nid], free_log[sys_k], free_zero[sys_k], log_p, zero,
+                    PQ[self.system.diagram], w, C)
+            else:
+                conditional[nid] = self._node_conditionals(
+                    var, dists[nid], counts[nid], PQ, reach, by_level, lo, hi, level, sys_pq,
+                    free_log[sys_k], free_zero[sys_k], w, C)
         for nid, cn in self.c.nodes.items():
             if nid not in conditional and cn.role is not Role.SOURCE:
                 conditional[nid] = (p_sys, q_sys, p_sys, q_sys)
@@ -352,14 +470,31 @@ class ExactEngine:
                                                           cols, sys_pq, w, C, p_sys, q_sys)
         return ExactResult(p_sys, q_sys, p_serve, q_serve, conditional, C, n_nodes)
 
-    def _node_conditionals(self, nid, var, D, n_up, PQ, reach, by_level, lo, hi, level,  # type: ignore[no-untyped-def]
-                           sys_pq, w, C):
+    def _free_conditionals(self, nid, a, n_up, sys_log, sys_zero, log_p, zero,  # type: ignore[no-untyped-def]
+                           diagram_pq, w, C):
+        """A free own event of the system: down kills it, up removes one factor."""
+        cn = self.c.nodes[nid]
+        up_ok = n_up >= self.vars[nid].thresholds[0]
+        rest_log = sys_log - log_p[a]
+        rest_zero = sys_zero - zero[a]
+        alive = up_ok & (rest_zero <= 0)
+        pf = np.where(alive, np.exp(rest_log), 0.0)
+        qf = np.where(alive, -np.expm1(rest_log), 1.0)
+        pb, qb = diagram_pq[:C], diagram_pq[C:]
+        del cn
+        p_up = float((pf * pb) @ w)
+        q_up = float((qf + qb - qf * qb) @ w)
+        return (p_up, q_up, 0.0, 1.0)
+
+    def _node_conditionals(self, var, D, n_up, PQ, reach, by_level, lo, hi, level,  # type: ignore[no-untyped-def]
+                           sys_pq, sys_log, sys_zero, w, C):
+        """A node inside the system's diagram: swap its distribution at every entry."""
         m = len(var.thresholds)
-        base = sys_pq
         entries = by_level.get(var.first_level)
-        if entries is None:
-            return (float(base[:C] @ w), float(base[C:] @ w)) * 2
-        entries = entries[reach[entries].max(axis=1) > 0] if len(entries) else entries
+        if entries is None or not len(entries):
+            p, q = float(sys_pq[:C] @ w), float(sys_pq[C:] @ w)
+            return (p, q, p, q)
+        entries = entries[reach[entries].max(axis=1) > 0]
         last = var.first_level + m - 1
         exits = np.zeros((len(entries), m + 1), dtype=np.int64)
         for k, e in enumerate(entries):
@@ -379,6 +514,9 @@ class ExactEngine:
         d_down[0] = 1.0
         vals = PQ[exits]  # (E, m+1, 2C)
         r = reach[entries]  # (E, C)
+        base = PQ[self.system.diagram]
+        pf = np.where(sys_zero > 0, 0.0, np.exp(sys_log))
+        qf = np.where(sys_zero > 0, 1.0, -np.expm1(sys_log))
         out = []
         for target in (d_up, d_down):
             delta = target - D  # (m+1, C)
@@ -386,8 +524,10 @@ class ExactEngine:
             change = np.einsum("elc,lc->ec", vals, dd)  # (E, 2C)
             change = (np.concatenate([r, r], axis=1) * change).sum(axis=0)
             pq = base + change
-            p = float(pq[:C] @ w)
-            q = float(pq[C:] @ w)
+            pb = np.minimum(np.maximum(pq[:C], 0.0), 1.0)
+            qb = np.minimum(np.maximum(pq[C:], 0.0), 1.0)
+            p = float((pf * pb) @ w)
+            q = float((qf + qb - qf * qb) @ w)
             # the update cancels a term of order 1: below 1e-14 what is left is rounding
             p = 0.0 if p < 1e-14 else min(p, 1.0)
             out.extend([p, min(max(q, 0.0), 1.0)])
@@ -410,6 +550,15 @@ class ExactEngine:
         p_down = float(sys_pq[:C] @ f_down) / q_x
         q_down = float(sys_pq[C:] @ f_down) / q_x
         return (p_up, q_up, p_down, q_down)
+
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
 
 
 def exact_availability(compiled: Compiled) -> ExactResult:
