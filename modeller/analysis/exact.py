@@ -318,18 +318,19 @@ class ExactEngine:
                 used |= group
         return used
 
-    def _up_counts(self, cols: DomainColumns) -> dict[str, np.ndarray]:
+    def _up_counts(self, cols: DomainColumns, sl: slice) -> dict[str, np.ndarray]:
         cache: dict[frozenset[str], np.ndarray] = {}
         counts: dict[str, np.ndarray] = {}
+        n = len(cols.weights[sl])
         for nid in self.vars:
-            total = np.zeros(cols.n, dtype=np.int64)
-            for group, n in self.c.nodes[nid].groups:
+            total = np.zeros(n, dtype=np.int64)
+            for group, k in self.c.nodes[nid].groups:
                 if group not in cache:
-                    up = np.ones(cols.n, dtype=bool)
+                    up = np.ones(n, dtype=bool)
                     for x in group:
-                        up &= cols.up(x)
+                        up &= cols.state[x][sl] == 1
                     cache[group] = up
-                total += n * cache[group]
+                total += k * cache[group]
             counts[nid] = total
         return counts
 
@@ -360,6 +361,21 @@ class ExactEngine:
         bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
         return bits.reshape(len(masks), nbytes * 8)[:, :n].astype(bool)
 
+    def _exits(self, var: _Var, entries: np.ndarray) -> np.ndarray:
+        """exits[e, l]: where the diagram goes from entry e when exactly l thresholds are met."""
+        b = self.bdd
+        m = len(var.thresholds)
+        exits = np.zeros((len(entries), m + 1), dtype=np.int64)
+        for k, e in enumerate(entries):
+            cur = int(e)
+            for lvl in range(m):
+                tests = b.level[cur] == var.first_level + lvl
+                exits[k, lvl] = b.lo[cur] if tests else cur
+                if tests:
+                    cur = b.hi[cur]
+            exits[k, m] = cur
+        return exits
+
     def evaluate(self) -> ExactResult:
         n_cols = count_columns(self.c)
         if n_cols > MAX_COLUMNS:
@@ -368,36 +384,9 @@ class ExactEngine:
                 place="regions and zones",
                 fix="set availability 1 on containers whose failures you don't need, or merge zones")
         cols = build_columns(self.c, self._used_containers())
-        counts = self._up_counts(cols)
         b = self.bdd
         n_nodes = len(b)
-        C = cols.n
         n_atoms = len(self.atom_ids)
-        # branch probabilities per level: hi = P(bit | previous bits of the ladder)
-        hp = np.zeros((self.n_levels, C))
-        lp = np.zeros((self.n_levels, C))
-        dists: dict[str, np.ndarray] = {}
-        log_p = np.zeros((n_atoms, C))  # log P(own event), 0 where it is impossible
-        zero = np.zeros((n_atoms, C))  # 1 where the own event is impossible
-        errstate = np.errstate(invalid="ignore", divide="ignore")
-        errstate.__enter__()
-        for nid, var in self.vars.items():
-            D = self._level_distribution(nid, counts[nid])
-            dists[nid] = D
-            surv = np.cumsum(D[::-1], axis=0)[::-1]  # surv[l] = P(L >= l)
-            for i in range(1, len(var.thresholds) + 1):
-                lvl = var.first_level + i - 1
-                denom = surv[i - 1]
-                ok = denom > 0
-                safe = np.where(ok, denom, 1.0)
-                hp[lvl] = np.where(ok, surv[i] / safe, 0.0)
-                lp[lvl] = np.where(ok, D[i - 1] / safe, 1.0)
-            a = self.atom_index[nid]
-            impossible = D[0] >= 1.0
-            zero[a] = impossible
-            log_p[a] = np.where(impossible, 0.0, np.log1p(-np.minimum(D[0], 1.0)))
-        errstate.__exit__(None, None, None)
-        # the diagram: bottom-up P / Q, top-down reach from the system's diagram
         level = np.array(b.level, dtype=np.int64)
         lo = np.array(b.lo, dtype=np.int64)
         hi = np.array(b.hi, dtype=np.int64)
@@ -405,133 +394,145 @@ class ExactEngine:
         by_level: dict[int, np.ndarray] = {}
         if len(internal):
             order = internal[np.argsort(level[internal], kind="stable")]
-            lv_sorted = level[order]
-            bounds = np.flatnonzero(np.diff(lv_sorted)) + 1
+            bounds = np.flatnonzero(np.diff(level[order])) + 1
             for chunk in np.split(order, bounds):
                 by_level[int(level[chunk[0]])] = chunk
-        PQ = np.zeros((n_nodes, 2 * C))
-        PQ[0, C:] = 1.0
-        PQ[1, :C] = 1.0
-        for lv in sorted(by_level, reverse=True):
-            ids = by_level[lv]
-            h2 = np.concatenate([hp[lv], hp[lv]])
-            l2 = np.concatenate([lp[lv], lp[lv]])
-            PQ[ids] = h2 * PQ[hi[ids]] + l2 * PQ[lo[ids]]
-        reach = np.zeros((n_nodes, C))
-        reach[self.system.diagram] = 1.0
-        for lv in sorted(by_level):
-            ids = by_level[lv]
-            r = reach[ids]
-            _scatter_add(reach, np.concatenate([hi[ids], lo[ids]]),
-                         np.concatenate([r * hp[lv], r * lp[lv]]))
-        # the independent parts: one matrix product for every node and the system
+        levels_down = sorted(by_level, reverse=True)
+        levels_up = levels_down[::-1]
         names = list(self.parts)
         parts = [self.parts[n] for n in names] + [self.system]
-        M = self._masks([p.free for p in parts]).astype(float)
-        free_log = M @ log_p
-        free_zero = M @ zero
-        w = cols.weights
-
-        def combine(k: int, part: _Part) -> np.ndarray:
-            """(2C,) per-column P and Q of a part: free product x diagram."""
-            if part.never:
-                return np.concatenate([np.zeros(C), np.ones(C)])
-            pf = np.where(free_zero[k] > 0, 0.0, np.exp(free_log[k]))
-            qf = np.where(free_zero[k] > 0, 1.0, -np.expm1(free_log[k]))
-            pb, qb = PQ[part.diagram, :C], PQ[part.diagram, C:]
-            return np.concatenate([pf * pb, qf + qb - qf * qb])
-
-        p_serve, q_serve = {}, {}
-        for k, nid in enumerate(names):
-            pq = combine(k, parts[k])
-            p_serve[nid], q_serve[nid] = float(pq[:C] @ w), float(pq[C:] @ w)
         sys_k = len(parts) - 1
-        sys_pq = combine(sys_k, self.system)
-        p_sys, q_sys = float(sys_pq[:C] @ w), float(sys_pq[C:] @ w)
-        conditional: dict[str, tuple[float, float, float, float]] = {}
+        free = self._masks([p.free for p in parts]).astype(float)
+        diagram_ids = np.array([p.diagram for p in parts], dtype=np.int64)
+        never = np.array([p.never for p in parts])
         sys_free = self.system.free
-        for nid, var in self.vars.items():
-            a = self.atom_index[nid]
+        inside = {nid: var for nid, var in self.vars.items()
+                  if not (sys_free >> self.atom_index[nid] & 1) and var.first_level in by_level}
+        exits = {nid: self._exits(var, by_level[var.first_level]) for nid, var in inside.items()}
+        C = cols.n
+        step = int(max(16, min(C, 2**22 // max(1, 2 * n_nodes))))
+        acc_parts = np.zeros((len(parts), 2))
+        acc_cond = {nid: np.zeros(4) for nid in self.vars}
+        sys_all = np.zeros((2, C))
+        for start in range(0, C, step):
+            sl = slice(start, min(C, start + step))
+            w = cols.weights[sl]
+            c = len(w)
+            counts = self._up_counts(cols, sl)
+            hp = np.zeros((self.n_levels, c))
+            lp = np.zeros((self.n_levels, c))
+            dists: dict[str, np.ndarray] = {}
+            log_p = np.zeros((n_atoms, c))  # log P(own event), 0 where it is impossible
+            zero = np.zeros((n_atoms, c))  # 1 where the own event is impossible
+            with np.errstate(invalid="ignore", divide="ignore"):
+                for nid, var in self.vars.items():
+                    D = self._level_distribution(nid, counts[nid])
+                    dists[nid] = D
+                    surv = np.cumsum(D[::-1], axis=0)[::-1]  # surv[l] = P(L >= l)
+                    for i in range(1, len(var.thresholds) + 1):
+                        lvl = var.first_level + i - 1
+                        denom = surv[i - 1]
+                        ok = denom > 0
+                        safe = np.where(ok, denom, 1.0)
+                        hp[lvl] = np.where(ok, surv[i] / safe, 0.0)
+                        lp[lvl] = np.where(ok, D[i - 1] / safe, 1.0)
+                    a = self.atom_index[nid]
+                    impossible = D[0] >= 1.0
+                    zero[a] = impossible
+                    log_p[a] = np.where(impossible, 0.0, np.log1p(-np.minimum(D[0], 1.0)))
+            # the diagram: bottom-up P / Q, top-down reach from the system's diagram
+            PQ = np.zeros((n_nodes, 2 * c))
+            PQ[0, c:] = 1.0
+            PQ[1, :c] = 1.0
+            for lv in levels_down:
+                ids = by_level[lv]
+                h2 = np.concatenate([hp[lv], hp[lv]])
+                l2 = np.concatenate([lp[lv], lp[lv]])
+                PQ[ids] = h2 * PQ[hi[ids]] + l2 * PQ[lo[ids]]
+            reach = np.zeros((n_nodes, c))
+            reach[self.system.diagram] = 1.0
+            for lv in levels_up:
+                ids = by_level[lv]
+                r = reach[ids]
+                _scatter_add(reach, np.concatenate([hi[ids], lo[ids]]),
+                             np.concatenate([r * hp[lv], r * lp[lv]]))
+            # the independent parts: one matrix product for every node and the system
+            f_log = free @ log_p
+            f_zero = free @ zero
+            pf = np.where(f_zero > 0, 0.0, np.exp(f_log))
+            qf = np.where(f_zero > 0, 1.0, -np.expm1(f_log))
+            pb, qb = PQ[diagram_ids, :c], PQ[diagram_ids, c:]
+            P = np.where(never[:, None], 0.0, pf * pb)
+            Q = np.where(never[:, None], 1.0, qf + qb - qf * qb)
+            acc_parts[:, 0] += P @ w
+            acc_parts[:, 1] += Q @ w
+            sys_all[0, sl] = P[sys_k]
+            sys_all[1, sl] = Q[sys_k]
+            if self.system.never:
+                continue
+            for nid, var in self.vars.items():
+                a = self.atom_index[nid]
+                if sys_free >> a & 1:
+                    up_ok = counts[nid] >= var.thresholds[0]
+                    rest_log = f_log[sys_k] - log_p[a]
+                    alive = up_ok & (f_zero[sys_k] - zero[a] <= 0)
+                    pr = np.where(alive, np.exp(rest_log), 0.0)
+                    qr = np.where(alive, -np.expm1(rest_log), 1.0)
+                    pbs, qbs = pb[sys_k], qb[sys_k]
+                    acc_cond[nid] += [(pr * pbs) @ w, (qr + qbs - qr * qbs) @ w, 0.0, w.sum()]
+                elif nid in inside:
+                    acc_cond[nid] += self._swap(var, dists[nid], counts[nid], exits[nid],
+                                                by_level[var.first_level], PQ, reach,
+                                                pf[sys_k], qf[sys_k], w)
+                else:
+                    acc_cond[nid] += [P[sys_k] @ w, Q[sys_k] @ w, P[sys_k] @ w, Q[sys_k] @ w]
+        p_serve = {nid: float(acc_parts[k, 0]) for k, nid in enumerate(names)}
+        q_serve = {nid: float(acc_parts[k, 1]) for k, nid in enumerate(names)}
+        p_sys, q_sys = float(acc_parts[sys_k, 0]), float(acc_parts[sys_k, 1])
+        conditional: dict[str, tuple[float, float, float, float]] = {}
+        for nid, acc in acc_cond.items():
             if self.system.never:
                 conditional[nid] = (0.0, 1.0, 0.0, 1.0)
-            elif sys_free >> a & 1:
-                conditional[nid] = self._free_conditionals(
-                    nid, a, counts[nid], free_log[sys_k], free_zero[sys_k], log_p, zero,
-                    PQ[self.system.diagram], w, C)
-            else:
-                conditional[nid] = self._node_conditionals(
-                    var, dists[nid], counts[nid], PQ, reach, by_level, lo, hi, level, sys_pq,
-                    free_log[sys_k], free_zero[sys_k], w, C)
+                continue
+            p_up, q_up, p_down, q_down = (float(x) for x in acc)
+            # the update cancels a term of order 1: below 1e-14 what is left is rounding
+            p_up = 0.0 if p_up < 1e-14 else min(p_up, 1.0)
+            p_down = 0.0 if p_down < 1e-14 else min(p_down, 1.0)
+            conditional[nid] = (p_up, min(max(q_up, 0.0), 1.0), p_down, min(max(q_down, 0.0), 1.0))
         for nid, cn in self.c.nodes.items():
             if nid not in conditional and cn.role is not Role.SOURCE:
                 conditional[nid] = (p_sys, q_sys, p_sys, q_sys)
+        w_all = cols.weights
+        sys_pq = np.concatenate([sys_all[0], sys_all[1]])
         for x, cc in self.c.containers.items():
             conditional[x] = self._container_conditionals(x, cc.availability, cc.unavailability,
-                                                          cols, sys_pq, w, C, p_sys, q_sys)
+                                                          cols, sys_pq, w_all, C, p_sys, q_sys)
         return ExactResult(p_sys, q_sys, p_serve, q_serve, conditional, C, n_nodes)
 
-    def _free_conditionals(self, nid, a, n_up, sys_log, sys_zero, log_p, zero,  # type: ignore[no-untyped-def]
-                           diagram_pq, w, C):
-        """A free own event of the system: down kills it, up removes one factor."""
-        cn = self.c.nodes[nid]
-        up_ok = n_up >= self.vars[nid].thresholds[0]
-        rest_log = sys_log - log_p[a]
-        rest_zero = sys_zero - zero[a]
-        alive = up_ok & (rest_zero <= 0)
-        pf = np.where(alive, np.exp(rest_log), 0.0)
-        qf = np.where(alive, -np.expm1(rest_log), 1.0)
-        pb, qb = diagram_pq[:C], diagram_pq[C:]
-        del cn
-        p_up = float((pf * pb) @ w)
-        q_up = float((qf + qb - qf * qb) @ w)
-        return (p_up, q_up, 0.0, 1.0)
+    def _swap(self, var, D, n_up, exits, entries, PQ, reach, pf, qf, w):  # type: ignore[no-untyped-def]
+        """Weighted P/Q of the system with this node all up, then all down (one chunk).
 
-    def _node_conditionals(self, var, D, n_up, PQ, reach, by_level, lo, hi, level,  # type: ignore[no-untyped-def]
-                           sys_pq, sys_log, sys_zero, w, C):
-        """A node inside the system's diagram: swap its distribution at every entry."""
-        m = len(var.thresholds)
-        entries = by_level.get(var.first_level)
-        if entries is None or not len(entries):
-            p, q = float(sys_pq[:C] @ w), float(sys_pq[C:] @ w)
-            return (p, q, p, q)
-        entries = entries[reach[entries].max(axis=1) > 0]
-        last = var.first_level + m - 1
-        exits = np.zeros((len(entries), m + 1), dtype=np.int64)
-        for k, e in enumerate(entries):
-            cur = int(e)
-            for lvl in range(m + 1):
-                node = cur
-                if level[node] == var.first_level + lvl and level[node] <= last:
-                    node = int(lo[node])
-                exits[k, lvl] = node
-                if level[cur] == var.first_level + lvl and level[cur] <= last:
-                    cur = int(hi[cur])
-            exits[k, m] = cur
-        up_level = np.searchsorted(np.array(var.thresholds), n_up, side="right")  # thresholds met
+        Paths through the node's ladder enter at its first threshold; replacing the
+        distribution there changes the system by reach x (new - old) x exit values.
+        """
+        c = len(w)
+        base = PQ[self.system.diagram]
+        up_level = np.searchsorted(np.array(var.thresholds), n_up, side="right")
         d_up = np.zeros_like(D)
-        d_up[up_level, np.arange(C)] = 1.0
+        d_up[up_level, np.arange(c)] = 1.0
         d_down = np.zeros_like(D)
         d_down[0] = 1.0
-        vals = PQ[exits]  # (E, m+1, 2C)
-        r = reach[entries]  # (E, C)
-        base = PQ[self.system.diagram]
-        pf = np.where(sys_zero > 0, 0.0, np.exp(sys_log))
-        qf = np.where(sys_zero > 0, 1.0, -np.expm1(sys_log))
+        vals = PQ[exits]  # (E, m+1, 2c)
+        r2 = np.concatenate([reach[entries], reach[entries]], axis=1)  # (E, 2c)
         out = []
         for target in (d_up, d_down):
-            delta = target - D  # (m+1, C)
-            dd = np.concatenate([delta, delta], axis=1)  # (m+1, 2C)
-            change = np.einsum("elc,lc->ec", vals, dd)  # (E, 2C)
-            change = (np.concatenate([r, r], axis=1) * change).sum(axis=0)
-            pq = base + change
-            pb = np.minimum(np.maximum(pq[:C], 0.0), 1.0)
-            qb = np.minimum(np.maximum(pq[C:], 0.0), 1.0)
-            p = float((pf * pb) @ w)
-            q = float((qf + qb - qf * qb) @ w)
-            # the update cancels a term of order 1: below 1e-14 what is left is rounding
-            p = 0.0 if p < 1e-14 else min(p, 1.0)
-            out.extend([p, min(max(q, 0.0), 1.0)])
-        return tuple(out)
+            delta = target - D
+            change = np.einsum("elc,lc->ec", vals, np.concatenate([delta, delta], axis=1))
+            pq = base + (r2 * change).sum(axis=0)
+            pb = np.minimum(np.maximum(pq[:c], 0.0), 1.0)
+            qb = np.minimum(np.maximum(pq[c:], 0.0), 1.0)
+            out.extend([(pf * pb) @ w, (qf + qb - qf * qb) @ w])
+        return out
 
     def _container_conditionals(self, x, a, q_x, cols, sys_pq, w, C, p_sys, q_sys):  # type: ignore[no-untyped-def]
         if x in cols.forced:
