@@ -43,8 +43,8 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
             rows.append(u)
             nominal.append(cn.load / cn.total_capacity if cn.total_capacity else np.nan)
     util = np.array(rows).reshape(len(cap_ids), len(lost))
-    over = util > 1.0 + EPS
-    changed = ~(np.abs(util - np.array(nominal)[:, None]) <= 1e-9)
+    over = util > 1.0 + EPS  # NaN (nothing left of the node) is down, not overloaded
+    changed = ~np.isnan(util) & ~(np.abs(util - np.array(nominal)[:, None]) <= 1e-9)
     names = np.array(cap_ids, dtype=object)
     out = []
     for i, x in enumerate(lost):

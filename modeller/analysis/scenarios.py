@@ -73,9 +73,10 @@ def loads_after(compiled: Compiled, up: dict[str, np.ndarray],
 
 
 def utilisation(cn: CNode, load: np.ndarray, up: np.ndarray) -> np.ndarray | None:
+    """Load over surviving capacity; NaN where nothing of the node survives (it is down,
+    not overloaded)."""
     if cn.capacity is None:
         return None
     cap = contribution_array(cn, up)
     with np.errstate(divide="ignore", invalid="ignore"):
-        u = np.where(cap > 0, load / np.where(cap > 0, cap, 1.0), np.where(load > EPS, np.inf, 0.0))
-    return u
+        return np.where(cap > 0, load / np.where(cap > 0, cap, 1.0), np.nan)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -278,6 +279,10 @@ def loads_design(text: str, source: str = "") -> Design:
     except ValueError as exc:
         lineno = getattr(exc, "lineno", None)
         where = f"line {lineno}, column {exc.colno}" if lineno else ""
+        constant = re.search(r"-?\b(?:NaN|Infinity)\b", text) if not lineno else None
+        if constant:
+            line = text.count("\n", 0, constant.start()) + 1
+            where = f"line {line}, column {constant.start() - text.rfind(chr(10), 0, constant.start())}"
         msg = getattr(exc, "msg", str(exc))
         raise DesignError(f"is not valid JSON ({msg})", place=where, file=source,
                           fix="fix the syntax there or restore a backup") from None

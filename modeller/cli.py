@@ -1,0 +1,426 @@
+"""The ``modeller`` command: the GUI by default, headless sub-commands for scripts and CI.
+
+Exit codes (DESIGN section 4): 0 ok, 1 analysed but an SLO is missed, 2 the input was
+refused (one line on stderr), 3 an internal error (one line; set MODELLER_DEBUG=1 for
+the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import __version__
+from .model import Design, DesignError, load_design
+from .resources import example_path
+
+EXIT_OK = 0
+EXIT_SLO_MISSED = 1
+EXIT_REFUSED = 2
+EXIT_INTERNAL = 3
+
+GUI_COMMAND = "open"  # `modeller` and `modeller FILE` mean `modeller open [FILE]`
+
+
+# ---------------------------------------------------------------------------
+# entry point
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code instead of raising SystemExit."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
+    try:
+        code = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+        return code
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return _exit_code(exc.code)
+    except KeyboardInterrupt:
+        print("modeller: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `modeller analyze x | head`: the reader left early
+        _silence_stdout()
+        return 141  # what a shell reports for a process ended by SIGPIPE
+    except Exception as exc:  # never show a raw traceback to a person
+        if _debug():
+            raise
+        print(f"modeller: internal error: {_one_line(exc)} (set MODELLER_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; each sub-command sets ``func`` to its handler."""
+    parser = argparse.ArgumentParser(
+        prog="modeller",
+        description="Sketch an architecture and see its availability, capacity and latency. "
+                    "Without a command, opens the GUI (with FILEs, opens them).",
+    )
+    parser.add_argument("--version", action="version", version=f"modeller {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser(GUI_COMMAND, help="open design files in the GUI (the default)",
+                         description="Open the GUI. Without a display, print the headless "
+                                     "analysis instead.")
+    gui.add_argument("files", nargs="*", metavar="FILE", help="*.arch.json design files")
+    gui.set_defaults(func=cmd_open)
+
+    analyze = sub.add_parser("analyze", help="analyse a design and print the report",
+                             description="Analyse a design file and print its report. Exit "
+                                         "0 ok, 1 an SLO is missed, 2 the file was refused.")
+    analyze.add_argument("file", metavar="FILE", help="a *.arch.json design file")
+    analyze.add_argument("--json", action="store_true",
+                         help="print the report as JSON (DESIGN section 4) instead of a table")
+    analyze.set_defaults(func=cmd_analyze)
+
+    # `export` (diagram images and HTML/Markdown/CSV reports) is added here as
+    # sub.add_parser("export", ...).set_defaults(func=cmd_export).
+    return parser
+
+
+def _dispatch(args: list[str]) -> int:
+    parser = build_parser()
+    commands = _command_names(parser)
+    if not args or (args[0] not in commands and args[0] not in ("-h", "--help", "--version")):
+        args = [GUI_COMMAND, *args]
+    ns = parser.parse_args(args)
+    func: Callable[[argparse.Namespace], int] = ns.func
+    return int(func(ns))
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:  # argparse offers no public accessor
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+# ---------------------------------------------------------------------------
+# commands
+
+
+def cmd_analyze(ns: argparse.Namespace) -> int:
+    """``modeller analyze FILE [--json]``."""
+    return analyze_file(ns.file, as_json=ns.json)
+
+
+def analyze_file(path: str, *, as_json: bool = False) -> int:
+    """Load, analyse and print one design; returns the exit code."""
+    from .analysis import analyze  # imported late: `--version` and `--help` stay fast
+
+    try:
+        design = load_design(path)
+        report = analyze(design)
+    except DesignError as err:
+        print(_one_line(err), file=sys.stderr)
+        return EXIT_REFUSED
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+    else:
+        print(format_report(design, report, source=path))
+    return EXIT_OK if report.system.meets_slo else EXIT_SLO_MISSED
+
+
+def cmd_open(ns: argparse.Namespace) -> int:
+    """``modeller [FILE ...]``: the GUI, or the headless analysis when it cannot start."""
+    files: list[str] = list(ns.files)
+    reason = no_display_reason()
+    if reason is None:
+        try:
+            from .ui.app import run
+        except (ImportError, OSError) as exc:  # no PySide6, or missing system GL libraries
+            reason = f"the GUI cannot start ({_one_line(exc)})"
+        else:
+            return int(run(files))
+    targets = files or [str(example_path())]
+    what = "the bundled example" if not files else "the given file" + ("s" if len(files) > 1 else "")
+    print(f"modeller: {reason}; showing the headless analysis of {what} "
+          f"({', '.join(targets)}) instead", file=sys.stderr)
+    code = EXIT_OK
+    for i, target in enumerate(targets):
+        if i:
+            print()
+        code = max(code, analyze_file(target))
+    return code
+
+
+def no_display_reason() -> str | None:
+    """Why no window can be shown (None when a GUI is worth trying)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    env = os.environ
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"):
+        return None
+    return "no display available (DISPLAY and WAYLAND_DISPLAY are not set)"
+
+
+# ---------------------------------------------------------------------------
+# the readable report
+
+
+def format_report(design: Design, report: Any, source: str = "") -> str:
+    """The report as plain-text tables for a terminal."""
+    out: list[str] = []
+    s = report.system
+    title = design.name + (f"  ({source})" if source else "")
+    out += [title, "=" * min(len(title), 100), ""]
+
+    slo_line = "met" if s.meets_slo else "MISSED by " + ", ".join(
+        cid for cid, c in report.clients.items() if not c.meets_slo)
+    headroom = fmt_headroom(s.headroom)
+    if s.bottleneck:
+        headroom += f"  (bottleneck: {_label(report, s.bottleneck)})"
+    out += _pairs([
+        ("Availability", f"{fmt_percent(s.availability, s.unavailability)}  "
+                         f"({fmt_nines(s.nines)} nines)"),
+        ("Downtime", f"{fmt_duration(s.downtime_minutes_per_year)} a year"),
+        ("Headroom", headroom),
+        ("Cost", f"{fmt_money(s.cost_month)} a month"),
+        ("SLO", slo_line),
+    ])
+
+    if report.clients:
+        rows = []
+        for cid, c in report.clients.items():
+            lat = c.latency_ms
+            rows.append([
+                cid, fmt_number(c.demand_rps), fmt_percent(c.availability, c.unavailability),
+                fmt_nines(c.nines), fmt_duration(c.downtime_minutes_per_year),
+                fmt_ms(lat.mean) if lat else "—", fmt_ms(lat.p99) if lat else "—",
+                fmt_slo(c.slo), "ok" if c.meets_slo else "MISSED",
+            ])
+        out += ["", "Clients"]
+        out += _table(["client", "demand rps", "availability", "nines", "downtime/yr",
+                       "mean ms", "p99 ms", "SLO", "status"], rows, right={1, 3, 5, 6})
+
+    if report.nodes:
+        rows = []
+        for nid, n in report.nodes.items():
+            rows.append([
+                nid, n.kind, str(n.replicas), fmt_percent(n.availability, n.unavailability),
+                fmt_number(n.load_rps), fmt_util(n.utilization), fmt_small(n.birnbaum),
+                fmt_duration(n.downtime_contribution_minutes),
+            ])
+        out += ["", "Nodes"]
+        out += _table(["node", "kind", "replicas", "availability", "load rps", "util",
+                       "Birnbaum", "downtime contribution/yr"], rows, right={2, 4, 5, 6, 7})
+
+    if report.failures:
+        order = {"region": 0, "zone": 1}
+        failures = sorted(report.failures, key=lambda f: order.get(f.kind, 2))  # stable
+        rows = []
+        for f in failures:
+            result = "survives" if not f.clients_down else "drops " + ", ".join(f.clients_down)
+            over = ", ".join(f"{o} ({fmt_util(f.utilization.get(o))})" for o in f.overloaded)
+            rows.append([f.down, f.kind, result, over or "—",
+                         fmt_percent(f.availability_given_down, f.unavailability_given_down)])
+        out += ["", "Failure scenarios (one thing down, everything else up)"]
+        out += _table(["down", "kind", "result", "overloaded", "availability then"], rows)
+
+    out += ["", "Single points of failure: " + (", ".join(report.spofs) if report.spofs else "none")]
+    if report.warnings:
+        out += ["", "Warnings"] + [f"  - {w}" for w in report.warnings]
+    for key, value in (getattr(report, "extras", None) or {}).items():
+        if key not in _EXTRAS_NOT_SHOWN:
+            out += _extra_section(key, value)
+    return "\n".join(out)
+
+
+_EXTRAS_NOT_SHOWN = {"engine"}  # diagnostics for developers; still in --json
+
+
+def _label(report: Any, node_id: str) -> str:
+    n = report.nodes.get(node_id)
+    return node_id if n is None or n.name == node_id else f"{n.name} ({node_id})"
+
+
+def _pairs(items: list[tuple[str, str]]) -> list[str]:
+    width = max(len(k) for k, _ in items)
+    return [f"  {k.ljust(width)}  {v}" for k, v in items]
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int] | None = None) -> list[str]:
+    right = right or set()
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        parts = [c.rjust(w) if i in right else c.ljust(w)
+                 for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
+        return ("  " + "  ".join(parts)).rstrip()
+
+    return [line(header), "  " + "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
+
+
+def _extra_section(key: str, value: Any) -> list[str]:
+    """Later analysis stages (simulation, sweeps) add report.extras; show what is simple."""
+    title = key.replace("_", " ").capitalize()
+    try:
+        if isinstance(value, dict):
+            lines = []
+            for k, v in value.items():
+                if _is_scalar(v):
+                    lines.append(f"  {k}: {_fmt_scalar(v)}")
+                elif isinstance(v, dict) and v and all(_is_scalar(x) for x in v.values()):
+                    inner = ", ".join(f"{a}={_fmt_scalar(b)}" for a, b in v.items())
+                    lines.append(f"  {k}: {inner}")
+            return ["", title, *lines] if lines else []
+        if _is_scalar(value):
+            return ["", f"{title}: {_fmt_scalar(value)}"]
+    except Exception:  # an add-on must never break the main report
+        return []
+    return []
+
+
+def _is_scalar(v: Any) -> bool:
+    return v is None or isinstance(v, (str, int, float, bool))
+
+
+def _fmt_scalar(v: Any) -> str:
+    if isinstance(v, float) and not isinstance(v, bool):
+        return f"{v:.6g}" if math.isfinite(v) else ("∞" if v > 0 else "—")
+    return "—" if v is None else str(v)
+
+
+# ---------------------------------------------------------------------------
+# number formatting (shared with anyone who prints numbers for people)
+
+
+def fmt_percent(availability: float | None, unavailability: float | None = None) -> str:
+    """Availability as a percentage with enough digits to show two of the unavailability."""
+    if availability is None or (isinstance(availability, float) and math.isnan(availability)):
+        return "—"
+    u = 1.0 - availability if unavailability is None else unavailability
+    if u <= 0.0:
+        return "100 %"
+    if u >= 1.0:
+        return "0 %"
+    # 1e-9: an unavailability of 1.0000000000287e-4 (from 1 - 0.9999) is still 1e-4
+    decimals = max(2, min(12, 1 - math.floor(math.log10(u * 100.0) + 1e-9)))
+    return f"{100.0 - 100.0 * u:.{decimals}f} %"
+
+
+def fmt_nines(nines: float | None) -> str:
+    if nines is None or math.isnan(nines):
+        return "—"
+    return "∞" if math.isinf(nines) else f"{nines:.2f}"
+
+
+def fmt_duration(minutes: float | None) -> str:
+    """A yearly downtime for people: "4 h 23 min", "52.6 min", "38 s"."""
+    if minutes is None or not math.isfinite(minutes):
+        return "—"
+    if minutes <= 0.0:
+        return "0 s"
+    if minutes < 1.0:
+        seconds = minutes * 60.0
+        if seconds < 0.001:  # also hides float noise such as 1e-12 s
+            return "< 1 ms"
+        return f"{seconds:.0f} s" if seconds >= 9.5 else f"{seconds:.2g} s"
+    if minutes < 59.95:
+        return f"{minutes:.1f} min"
+    if minutes < 24 * 60 - 0.5:
+        h, m = divmod(round(minutes), 60)
+        return f"{h} h {m} min"
+    d, h = divmod(round(minutes / 60.0), 24)
+    return f"{d} d {h} h"
+
+
+def fmt_headroom(headroom: float | None) -> str:
+    if headroom is None or math.isnan(headroom):
+        return "—"
+    if math.isinf(headroom):
+        return "unlimited (no capacities given)"
+    text = f"{headroom:.2f}×"
+    return text + " — overloaded at nominal demand" if headroom < 1.0 else text
+
+
+def fmt_util(u: float | None) -> str:
+    if u is None or math.isnan(u):
+        return "—"
+    return "∞" if math.isinf(u) else f"{100.0 * u:.0f} %"
+
+
+def fmt_number(x: float | None) -> str:
+    if x is None or math.isnan(x):
+        return "—"
+    if math.isinf(x):
+        return "∞"
+    return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.1f}"
+
+
+def fmt_ms(x: float | None) -> str:
+    if x is None or math.isnan(x):
+        return "—"
+    return "saturated" if math.isinf(x) else f"{x:.1f}"
+
+
+def fmt_small(x: float | None) -> str:
+    if x is None or math.isnan(x):
+        return "—"
+    return "0" if x == 0 else f"{x:.3g}"
+
+
+def fmt_money(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def fmt_slo(slo: dict[str, Any] | None) -> str:
+    if not slo:
+        return "—"
+    parts = []
+    if "availability" in slo:
+        parts.append(f"≥ {round(100.0 * float(slo['availability']), 8):g} %")
+    if "latency_ms_p99" in slo:
+        parts.append(f"p99 ≤ {float(slo['latency_ms_p99']):g} ms")
+    return ", ".join(parts) or "—"
+
+
+# ---------------------------------------------------------------------------
+# plumbing
+
+
+def _one_line(exc: BaseException | str) -> str:
+    text = exc if isinstance(exc, str) else (str(exc) or type(exc).__name__)
+    if isinstance(exc, BaseException) and not isinstance(exc, DesignError) and str(exc):
+        text = f"{type(exc).__name__}: {exc}"
+    return " ".join(str(text).split())
+
+
+def _exit_code(code: Any) -> int:
+    if code is None:
+        return EXIT_OK
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _debug() -> bool:
+    return os.environ.get("MODELLER_DEBUG", "") not in ("", "0")
+
+
+def _tolerant_streams() -> None:
+    """A console that cannot encode "—" or "→" gets a replacement, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if enc != "utf8" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
