@@ -19,7 +19,9 @@ from .report import (
     nines,
 )
 from .scenarios import full_up_counts, loads_after, utilisation
+from .simulation import simulate
 from .structure import evaluate
+from .sweeps import sweep_demand, sweep_replicas
 
 
 def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
@@ -61,10 +63,19 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
     return out
 
 
-def analyze(design: Design, *, latency: bool = True) -> Report:
+SIMULATION_YEARS = 1000
+SWEEP_NODES = 3  # replica sweeps for the biggest downtime contributors
+
+
+def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIMULATION_YEARS,
+            sweeps: bool = True, seed: int = 0) -> Report:
     """Analyse a design (see DESIGN section 3 for what every number means).
 
-    Raises DesignError when the design cannot be analysed (e.g. a dependency cycle).
+    The full report (the CLI's) includes ``extras["simulation"]`` (``simulation_years``
+    simulated years, seeded) and ``extras["sweeps"]`` (demand 0..2x and replica
+    what-ifs). The live canvas asks for ``simulation_years=0, sweeps=False`` and gets
+    those in a slower second pass. Raises DesignError when the design cannot be
+    analysed (e.g. a dependency cycle).
     """
     compiled = compile_design(design)
     warnings = list(compiled.warnings)
@@ -141,7 +152,21 @@ def analyze(design: Design, *, latency: bool = True) -> Report:
                           total_cost, headroom, bottleneck)
     report = Report(system, clients, nodes, failures, spofs, warnings, revision=design.revision)
     report.extras["engine"] = {"columns": exact.columns, "diagram_nodes": exact.bdd_size}
+    if simulation_years > 0:
+        report.extras["simulation"] = simulate(design, compiled, years=simulation_years, seed=seed)
+    if sweeps:
+        report.extras["sweeps"] = what_if(design, report)
     return report
+
+
+def what_if(design: Design, report: Report) -> dict:
+    """Demand 0..2x nominal, and replicas 1..n+3 for the biggest downtime contributors."""
+    ranked = sorted((nid for nid, n in report.nodes.items()
+                     if not design.nodes[nid].is_container and n.downtime_contribution_minutes > 0),
+                    key=lambda nid: -report.nodes[nid].downtime_contribution_minutes)
+    replicas = {nid: sweep_replicas(design, nid, design.nodes[nid].replicas + 3)
+                for nid in ranked[:SWEEP_NODES]}
+    return {"demand": sweep_demand(design), "replicas": replicas}
 
 
 __all__ = ["analyze"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import Role
-from .compiled import EPS, CNode, Compiled
+from .compiled import CNode, Compiled
 from .structure import contribution_array
 
 

@@ -79,10 +79,10 @@ class Node:
         """(MTBF, MTTR) in hours; MTTR from settings when only availability is given."""
         if self.mtbf_hours is not None and self.mttr_hours is not None:
             return self.mtbf_hours, self.mttr_hours
-        mttr = self.mttr_hours if self.mttr_hours is not None else default_mttr_hours
         a = self.availability
-        if self.mtbf_hours is not None:
-            return self.mtbf_hours, mttr
+        if self.mtbf_hours is not None:  # availability stands; MTTR follows from it
+            return self.mtbf_hours, self.mtbf_hours * (1.0 - a) / a
+        mttr = self.mttr_hours if self.mttr_hours is not None else default_mttr_hours
         if a >= 1.0:
             return math.inf, mttr
         return a * mttr / (1.0 - a), mttr

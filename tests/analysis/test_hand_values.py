@@ -31,7 +31,7 @@ def _engine(design: Design) -> dict[str, Any]:
         from modeller.analysis import analyze
     except ImportError as exc:  # the engine is written in parallel with these tests
         pytest.skip(f"engine not available: {exc}")
-    rep = analyze(design)
+    rep = analyze(design, simulation_years=0, sweeps=False)
     return {
         "system": {"availability": rep.system.availability,
                    "unavailability": rep.system.unavailability},
