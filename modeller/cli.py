@@ -226,13 +226,73 @@ def format_report(design: Design, report: Any, source: str = "") -> str:
     out += ["", "Single points of failure: " + (", ".join(report.spofs) if report.spofs else "none")]
     if report.warnings:
         out += ["", "Warnings"] + [f"  - {w}" for w in report.warnings]
-    for key, value in (getattr(report, "extras", None) or {}).items():
+    extras = getattr(report, "extras", None) or {}
+    if isinstance(extras.get("simulation"), dict):
+        out += _simulation_section(extras["simulation"], s.unavailability)
+    if isinstance(extras.get("sweeps"), dict):
+        out += _sweeps_section(report, extras["sweeps"])
+    for key, value in extras.items():
         if key not in _EXTRAS_NOT_SHOWN:
             out += _extra_section(key, value)
     return "\n".join(out)
 
 
-_EXTRAS_NOT_SHOWN = {"engine"}  # diagnostics for developers; still in --json
+_EXTRAS_NOT_SHOWN = {"engine", "simulation", "sweeps"}  # shown above, or developers' diagnostics
+
+
+def _simulation_section(sim: dict[str, Any], exact_unavailability: float) -> list[str]:
+    """The time view: how bad a bad year is, next to the exact mean it must agree with."""
+    try:
+        dt = sim["downtime_minutes"]
+        ci = sim.get("ci95") or [None, None]
+        lines = ["", f"Simulation ({sim['years']:,} simulated years, seed {sim['seed']})"]
+        pairs = [
+            ("Downtime a year", f"mean {fmt_duration(dt['mean'])}, median {fmt_duration(dt['p50'])}, "
+                                f"p95 {fmt_duration(dt['p95'])}, p99 {fmt_duration(dt['p99'])}"),
+            ("Outages a year", f"{sim['outages_per_year']:.2f}"),
+            ("Availability", f"{fmt_percent(sim['availability'], sim['unavailability'])} "
+                             f"(95 % CI {fmt_percent(ci[0])} – {fmt_percent(ci[1])}); "
+                             f"exact {fmt_percent(1 - exact_unavailability, exact_unavailability)}"),
+        ]
+        if sim.get("slo") is not None and sim.get("p_miss_slo") is not None:
+            pairs.append(("Years missing SLO",
+                          f"{sim['p_miss_slo'] * 100:.1f} % of years exceed "
+                          f"{fmt_duration(sim['allowed_minutes'])} (SLO {fmt_percent(sim['slo'])})"))
+        return lines + _pairs(pairs)
+    except (KeyError, TypeError, ValueError):  # an add-on must never break the main report
+        return []
+
+
+def _sweeps_section(report: Any, sweeps: dict[str, Any]) -> list[str]:
+    """What-if tables: demand 0..2x nominal, and replicas for the top downtime contributors."""
+    lines: list[str] = []
+    try:
+        demand = sweeps.get("demand") or []
+        if demand:
+            rows = []
+            for r in demand:
+                if round(r["factor"] * 10) % 2:  # every 0.2x keeps the table short
+                    continue
+                lat = r.get("latency_ms") or {}
+                p99 = max((v["p99"] for v in lat.values() if v["p99"] is not None),
+                          default=None) if lat else None
+                rows.append([f"{r['factor']:.1f}×", fmt_number(sum(r["demand_rps"].values())),
+                             fmt_percent(r["availability"], r["unavailability"]),
+                             fmt_util(r["max_utilization"]),
+                             r["bottleneck"] or "—", fmt_ms(p99) if lat else "—"])
+            lines += ["", "What if demand changes (capacity-aware availability)"]
+            lines += _table(["demand", "rps", "availability", "max util", "bottleneck",
+                             "worst p99 ms"], rows, right={0, 1, 3, 5})
+        for nid, rows_in in (sweeps.get("replicas") or {}).items():
+            rows = [[str(r["replicas"]), fmt_percent(r["availability"], r["unavailability"]),
+                     fmt_nines(r["nines"]), fmt_duration(r["downtime_minutes_per_year"]),
+                     fmt_money(r["cost_month"]), fmt_headroom(r["headroom"])] for r in rows_in]
+            lines += ["", f"What if {_label(report, nid)} had n replicas"]
+            lines += _table(["n", "availability", "nines", "downtime/yr", "cost/month",
+                             "headroom"], rows, right={0, 2, 3, 4, 5})
+    except (KeyError, TypeError, ValueError):
+        return lines
+    return lines
 
 
 def _label(report: Any, node_id: str) -> str:

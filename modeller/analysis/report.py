@@ -13,6 +13,8 @@ def nines(unavailability: float) -> float:
     """-log10(1 - A), from the unavailability so tiny values keep their digits."""
     if unavailability <= 0.0:
         return math.inf
+    if unavailability >= 1.0:
+        return 0.0
     return -math.log10(unavailability)
 
 
