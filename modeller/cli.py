@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
+from .formatting import (
+    fmt_duration,
+    fmt_headroom,
+    fmt_money,
+    fmt_ms,
+    fmt_nines,
+    fmt_number,
+    fmt_percent,
+    fmt_scalar,
+    fmt_slo,
+    fmt_small,
+    fmt_util,
+)
 from .model import Design, DesignError, load_design
 from .resources import example_path
 
@@ -79,8 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print the report as JSON (DESIGN section 4) instead of a table")
     analyze.set_defaults(func=cmd_analyze)
 
-    # `export` (diagram images and HTML/Markdown/CSV reports) is added here as
-    # sub.add_parser("export", ...).set_defaults(func=cmd_export).
+    from .export import add_commands as add_export_commands  # light: no numpy, no Qt
+
+    add_export_commands(sub)
     return parser
 
 
@@ -271,8 +284,6 @@ def _sweeps_section(report: Any, sweeps: dict[str, Any]) -> list[str]:
         if demand:
             rows = []
             for r in demand:
-                if round(r["factor"] * 10) % 2:  # every 0.2x keeps the table short
-                    continue
                 lat = r.get("latency_ms") or {}
                 p99 = max((v["p99"] for v in lat.values() if v["p99"] is not None),
                           default=None) if lat else None
@@ -325,13 +336,13 @@ def _extra_section(key: str, value: Any) -> list[str]:
             lines = []
             for k, v in value.items():
                 if _is_scalar(v):
-                    lines.append(f"  {k}: {_fmt_scalar(v)}")
+                    lines.append(f"  {k}: {fmt_scalar(v)}")
                 elif isinstance(v, dict) and v and all(_is_scalar(x) for x in v.values()):
-                    inner = ", ".join(f"{a}={_fmt_scalar(b)}" for a, b in v.items())
+                    inner = ", ".join(f"{a}={fmt_scalar(b)}" for a, b in v.items())
                     lines.append(f"  {k}: {inner}")
             return ["", title, *lines] if lines else []
         if _is_scalar(value):
-            return ["", f"{title}: {_fmt_scalar(value)}"]
+            return ["", f"{title}: {fmt_scalar(value)}"]
     except Exception:  # an add-on must never break the main report
         return []
     return []
@@ -339,112 +350,6 @@ def _extra_section(key: str, value: Any) -> list[str]:
 
 def _is_scalar(v: Any) -> bool:
     return v is None or isinstance(v, (str, int, float, bool))
-
-
-def _fmt_scalar(v: Any) -> str:
-    if isinstance(v, float) and not isinstance(v, bool):
-        return f"{v:.6g}" if math.isfinite(v) else ("∞" if v > 0 else "—")
-    return "—" if v is None else str(v)
-
-
-# ---------------------------------------------------------------------------
-# number formatting (shared with anyone who prints numbers for people)
-
-
-def fmt_percent(availability: float | None, unavailability: float | None = None) -> str:
-    """Availability as a percentage with enough digits to show two of the unavailability."""
-    if availability is None or (isinstance(availability, float) and math.isnan(availability)):
-        return "—"
-    u = 1.0 - availability if unavailability is None else unavailability
-    if u <= 0.0:
-        return "100 %"
-    if u >= 1.0:
-        return "0 %"
-    # 1e-9: an unavailability of 1.0000000000287e-4 (from 1 - 0.9999) is still 1e-4
-    decimals = max(2, min(12, 1 - math.floor(math.log10(u * 100.0) + 1e-9)))
-    return f"{100.0 - 100.0 * u:.{decimals}f} %"
-
-
-def fmt_nines(nines: float | None) -> str:
-    if nines is None or math.isnan(nines):
-        return "—"
-    return "∞" if math.isinf(nines) else f"{nines:.2f}"
-
-
-def fmt_duration(minutes: float | None) -> str:
-    """A yearly downtime for people: "4 h 23 min", "52.6 min", "38 s"."""
-    if minutes is None or not math.isfinite(minutes):
-        return "—"
-    if minutes <= 0.0:
-        return "0 s"
-    if minutes < 1.0:
-        seconds = minutes * 60.0
-        if seconds < 0.001:  # also hides float noise such as 1e-12 s
-            return "< 1 ms"
-        return f"{seconds:.0f} s" if seconds >= 9.5 else f"{seconds:.2g} s"
-    if minutes < 59.95:
-        return f"{minutes:.1f} min"
-    if minutes < 24 * 60 - 0.5:
-        h, m = divmod(round(minutes), 60)
-        return f"{h} h {m} min"
-    d, h = divmod(round(minutes / 60.0), 24)
-    return f"{d} d {h} h"
-
-
-def fmt_headroom(headroom: float | None) -> str:
-    if headroom is None or math.isnan(headroom):
-        return "—"
-    if math.isinf(headroom):
-        return "unlimited (no capacities given)"
-    text = f"{headroom:.2f}×"
-    return text + " — overloaded at nominal demand" if headroom < 1.0 else text
-
-
-def fmt_util(u: float | None) -> str:
-    if u is None or math.isnan(u):
-        return "—"
-    return "∞" if math.isinf(u) else f"{100.0 * u:.0f} %"
-
-
-def fmt_number(x: float | None) -> str:
-    if x is None or math.isnan(x):
-        return "—"
-    if math.isinf(x):
-        return "∞"
-    return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.1f}"
-
-
-def fmt_ms(x: float | None) -> str:
-    if x is None or math.isnan(x):
-        return "—"
-    return "saturated" if math.isinf(x) else f"{x:.1f}"
-
-
-def fmt_small(x: float | None) -> str:
-    if x is None or math.isnan(x):
-        return "—"
-    return "0" if x == 0 else f"{x:.3g}"
-
-
-def fmt_money(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
-
-
-def fmt_slo(slo: dict[str, Any] | None) -> str:
-    if not slo:
-        return "—"
-    parts = []
-    if "availability" in slo:
-        parts.append(f"≥ {round(100.0 * float(slo['availability']), 8):g} %")
-    if "latency_ms_p99" in slo:
-        parts.append(f"p99 ≤ {float(slo['latency_ms_p99']):g} ms")
-    return ", ".join(parts) or "—"
-
-
-# ---------------------------------------------------------------------------
-# plumbing
 
 
 def _one_line(exc: BaseException | str) -> str:

@@ -34,8 +34,8 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
     served = evaluate(compiled, up).serves
     loads = loads_after(compiled, up, served)
     comp = [n for n, cn in compiled.nodes.items() if cn.role is not Role.SOURCE]
-    down = ~np.array([served[n] for n in comp]).reshape(len(comp), len(lost))
-    client_down = ~np.array([served[c] for c in compiled.clients]).reshape(
+    down = ~np.array([served[n] for n in comp], dtype=bool).reshape(len(comp), len(lost))
+    client_down = ~np.array([served[c] for c in compiled.clients], dtype=bool).reshape(
         len(compiled.clients), len(lost))
     cap_ids, rows, nominal = [], [], []
     for nid, cn in compiled.nodes.items():
@@ -64,7 +64,8 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
 
 
 SIMULATION_YEARS = 1000
-SWEEP_NODES = 3  # replica sweeps for the biggest downtime contributors
+SWEEP_NODES = 2  # replica sweeps for the biggest downtime contributors
+SWEEP_FACTORS = [round(0.2 * i, 1) for i in range(11)]  # demand 0..2x for the report
 
 
 def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIMULATION_YEARS,
@@ -160,13 +161,14 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
 
 
 def what_if(design: Design, report: Report) -> dict:
-    """Demand 0..2x nominal, and replicas 1..n+3 for the biggest downtime contributors."""
+    """Demand 0..2x nominal, and replicas 1..n+2 for the biggest downtime contributors
+    (the canvas sweeps the selected node on demand; the report shows the top ones)."""
     ranked = sorted((nid for nid, n in report.nodes.items()
                      if not design.nodes[nid].is_container and n.downtime_contribution_minutes > 0),
                     key=lambda nid: -report.nodes[nid].downtime_contribution_minutes)
-    replicas = {nid: sweep_replicas(design, nid, design.nodes[nid].replicas + 3)
+    replicas = {nid: sweep_replicas(design, nid, max(4, design.nodes[nid].replicas + 2))
                 for nid in ranked[:SWEEP_NODES]}
-    return {"demand": sweep_demand(design), "replicas": replicas}
+    return {"demand": sweep_demand(design, SWEEP_FACTORS), "replicas": replicas}
 
 
 __all__ = ["analyze"]

@@ -376,7 +376,9 @@ class ExactEngine:
             exits[k, m] = cur
         return exits
 
-    def evaluate(self) -> ExactResult:
+    def evaluate(self, importances: bool = True) -> ExactResult:
+        """P and Q of every node and the system; with ``importances`` also
+        P(sys | X up / down) for every node and container."""
         n_cols = count_columns(self.c)
         if n_cols > MAX_COLUMNS:
             raise DesignError(
@@ -451,7 +453,7 @@ class ExactEngine:
                 PQ[ids] = h2 * PQ[hi[ids]] + l2 * PQ[lo[ids]]
             reach = np.zeros((n_nodes, c))
             reach[self.system.diagram] = 1.0
-            for lv in levels_up:
+            for lv in levels_up if importances else ():
                 ids = by_level[lv]
                 r = reach[ids]
                 _scatter_add(reach, np.concatenate([hi[ids], lo[ids]]),
@@ -468,7 +470,7 @@ class ExactEngine:
             acc_parts[:, 1] += Q @ w
             sys_all[0, sl] = P[sys_k]
             sys_all[1, sl] = Q[sys_k]
-            if self.system.never:
+            if self.system.never or not importances:
                 continue
             for nid, var in self.vars.items():
                 a = self.atom_index[nid]
@@ -490,6 +492,8 @@ class ExactEngine:
         q_serve = {nid: float(acc_parts[k, 1]) for k, nid in enumerate(names)}
         p_sys, q_sys = float(acc_parts[sys_k, 0]), float(acc_parts[sys_k, 1])
         conditional: dict[str, tuple[float, float, float, float]] = {}
+        if not importances:
+            return ExactResult(p_sys, q_sys, p_serve, q_serve, conditional, C, n_nodes)
         for nid, acc in acc_cond.items():
             if self.system.never:
                 conditional[nid] = (0.0, 1.0, 0.0, 1.0)
@@ -562,6 +566,7 @@ def _bits(mask: int) -> list[int]:
     return out
 
 
-def exact_availability(compiled: Compiled) -> ExactResult:
-    """Exact P(serve) of every node and the system, and P(sys | X up/down) for every X."""
-    return ExactEngine(compiled).evaluate()
+def exact_availability(compiled: Compiled, importances: bool = True) -> ExactResult:
+    """Exact P(serve) of every node and the system, and (with ``importances``)
+    P(sys | X up/down) for every node and container X."""
+    return ExactEngine(compiled).evaluate(importances)

@@ -38,7 +38,7 @@ def sweep_replicas(design: Design, node_id: str, max_replicas: int = 6) -> list[
         if isinstance(node.min_healthy, int) and node.min_healthy > n:
             node.min_healthy = n
         compiled = compile_design(d)
-        ex = exact_availability(compiled)
+        ex = exact_availability(compiled, importances=False)
         headroom, bottleneck = _headroom(compiled)
         rows.append({
             "replicas": n,
@@ -58,7 +58,7 @@ def sweep_demand(design: Design, factors: list[float] | None = None,
                  latency: bool = True) -> list[dict[str, Any]]:
     """Utilisation, latency and capacity-aware availability as demand goes 0..2x nominal."""
     if factors is None:
-        factors = [round(0.1 * i, 2) for i in range(0, 21)]
+        factors = [round(0.1 * i, 2) for i in range(0, 21)]  # 0..2x nominal
     analyze_latency = None
     if latency:
         try:
@@ -68,7 +68,7 @@ def sweep_demand(design: Design, factors: list[float] | None = None,
     rows = []
     for f in factors:
         compiled = compile_design(design, demand_scale=f)
-        ex = exact_availability(compiled)
+        ex = exact_availability(compiled, importances=False)
         util = {nid: cn.load / cn.total_capacity for nid, cn in compiled.nodes.items()
                 if cn.total_capacity}
         headroom, bottleneck = _headroom(compiled)

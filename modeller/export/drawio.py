@@ -1,0 +1,931 @@
+"""draw.io (diagrams.net) import and export.
+
+Export writes one uncompressed page that draw.io opens as is: a vertex per node
+(regions and zones as containers, children placed relative to them), an edge per
+link, and ``UserObject`` attributes (``modeller_kind``, ``modeller_availability``,
+...) that carry our fields so a design survives a trip through draw.io exactly.
+
+Import reads a diagram someone drew by hand and guesses a design from it: kinds
+from shapes and labels, regions/zones from containers, links from edges. Every
+guess is reported, one line each, so a person can check them. An imported file is
+untrusted input: it is size-limited, a DOCTYPE/ENTITY is refused before parsing
+(no entity expansion), compressed pages are inflated with a cap, and every
+refusal is a ``DesignError`` naming the place and the fix.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import json
+import math
+import os
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+from xml.etree import ElementTree as ET
+
+from .. import __version__
+from ..formatting import fmt_nines, fmt_percent, fmt_util
+from ..model import (
+    FORMAT,
+    KIND_LABELS,
+    KIND_ROLES,
+    VERSION,
+    Design,
+    DesignError,
+    Role,
+    design_from_dict,
+    is_container,
+)
+from ..model.io import node_to_dict
+
+__all__ = [
+    "export_drawio", "import_drawio", "MAX_FILE_BYTES", "MAX_INFLATED_BYTES", "MAX_CELLS",
+]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_INFLATED_BYTES = 50 * 1024 * 1024
+MAX_CELLS = 50_000
+MAX_NESTING = 64
+
+PREFIX = "modeller_"
+# node fields stored as plain text; every other modeller_* attribute holds JSON
+_TEXT_FIELDS = {"id", "kind", "name", "failover", "preset"}
+_STORED_FIELDS = (
+    "replicas", "availability", "mtbf_hours", "mttr_hours", "min_healthy", "min_targets",
+    "capacity_rps", "service_time_ms", "cost_month", "failover", "failover_seconds", "spread",
+    "demand_rps", "slo", "preset",
+)
+# what the canvas draws when a component has no size of its own (modeller.ui.geometry)
+NODE_SIZE = (212.0, 80.0)
+CONTAINER_SIZE = {"region": (760.0, 480.0), "zone": (340.0, 300.0)}
+
+FIX_FILE = "save it again from draw.io (File > Save as .drawio) and import that file"
+
+
+# ---------------------------------------------------------------------------
+# export
+
+_STYLE_COMMON = "whiteSpace=wrap;html=1;"
+KIND_STYLES: dict[str, str] = {
+    "client": "rounded=1;arcSize=50;fillColor=#f1f5f9;strokeColor=#475569;",
+    "service": "rounded=1;fillColor=#dbeafe;strokeColor=#2563eb;",
+    "database": "shape=cylinder3;boundedLbl=1;backgroundOutline=1;size=10;"
+                "fillColor=#ede9fe;strokeColor=#7c3aed;",
+    "cache": "rounded=1;fillColor=#fee2e2;strokeColor=#dc2626;",
+    "queue": "shape=process;size=0.06;fillColor=#fef3c7;strokeColor=#d97706;",
+    "storage": "shape=cube;size=10;fillColor=#ccfbf1;strokeColor=#0d9488;",
+    "external": "ellipse;shape=cloud;fillColor=#f8fafc;strokeColor=#64748b;",
+    "load_balancer": "shape=hexagon;perimeter=hexagonPerimeter2;size=0.12;"
+                     "fillColor=#d1fae5;strokeColor=#059669;",
+    "dns": "rhombus;fillColor=#cffafe;strokeColor=#0891b2;",
+    "region": "swimlane;rounded=1;arcSize=4;startSize=30;container=1;collapsible=0;"
+              "fillColor=#dbeafe;swimlaneFillColor=#eff6ff;strokeColor=#1d4ed8;"
+              "verticalAlign=top;align=left;spacingLeft=10;fontStyle=1;",
+    "zone": "rounded=1;arcSize=4;dashed=1;container=1;collapsible=0;fillColor=#faf5ff;"
+            "strokeColor=#7e22ce;verticalAlign=top;align=left;spacingLeft=10;fontStyle=1;",
+}
+EDGE_STYLE = ("edgeStyle=orthogonalEdgeStyle;rounded=0;orthogonalLoop=1;jettySize=auto;html=1;"
+              "endArrow=block;endFill=1;")
+
+
+def _fmt(v: float) -> str:
+    """Geometry numbers: whole numbers without ".0", others at full precision."""
+    v = float(v)
+    if not math.isfinite(v):
+        return "0"
+    return str(int(v)) if v.is_integer() and abs(v) < 2**53 else repr(v)
+
+
+def _size(design: Design, node_id: str) -> tuple[float, float]:
+    n = design.nodes[node_id]
+    dw, dh = CONTAINER_SIZE.get(n.kind, NODE_SIZE)
+    return (n.w if n.w else dw), (n.h if n.h else dh)
+
+
+def _attr_value(key: str, value: Any) -> str:
+    if key in _TEXT_FIELDS and isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _node_label(design: Design, node_id: str, report: Any) -> str:
+    n = design.nodes[node_id]
+    label = html.escape(n.name, quote=False)
+    if report is None:
+        return label
+    res = report.clients.get(node_id) if n.role is Role.SOURCE else report.nodes.get(node_id)
+    if res is None:
+        return label
+    numbers = f"{fmt_percent(res.availability, res.unavailability)} · {fmt_nines(res.nines)} nines"
+    # a container's title strip holds one line
+    return f"{label} · {numbers}" if n.is_container else f"{label}<br>{numbers}"
+
+
+def _tooltip(design: Design, node_id: str, report: Any) -> str:
+    n = design.nodes[node_id]
+    lines = [f"{n.name} ({KIND_LABELS.get(n.kind, n.kind)})"]
+    if n.replicas != 1:
+        lines.append(f"{n.replicas} replicas")
+    if report is not None:
+        res = report.clients.get(node_id) if n.role is Role.SOURCE else report.nodes.get(node_id)
+        if res is not None:
+            lines.append(f"availability {fmt_percent(res.availability, res.unavailability)} "
+                         f"({fmt_nines(res.nines)} nines)")
+            util = getattr(res, "utilization", None)
+            if util is not None:
+                lines.append(f"utilisation {fmt_util(util)}")
+        if node_id in getattr(report, "spofs", ()):
+            lines.append("single point of failure")
+    return "\n".join(lines)
+
+
+def export_drawio(design: Design, report: Any = None) -> str:
+    """The design as an uncompressed draw.io file (one page), numbers on labels if a report is given.
+
+    Our fields ride along as ``modeller_*`` attributes, so ``import_drawio`` restores the
+    design exactly; draw.io users see them under Edit > Edit Data.
+    """
+    nodes = design.nodes
+    cell_id = {nid: f"n-{nid}" for nid in nodes}
+
+    def depth(nid: str) -> int:
+        return len(design.ancestors(nid))
+
+    index = {nid: i for i, nid in enumerate(nodes)}
+    # parents before children; containers (drawn behind) before components
+    order = sorted(nodes, key=lambda nid: (not nodes[nid].is_container, depth(nid), index[nid]))
+
+    xs, ys = [0.0], [0.0]
+    for nid, n in nodes.items():
+        w, h = _size(design, nid)
+        xs.append(n.x + w)
+        ys.append(n.y + h)
+
+    mxfile = ET.Element("mxfile", {"host": "Modeller", "agent": f"Modeller {__version__}",
+                                   "type": "device"})
+    diagram = ET.SubElement(mxfile, "diagram", {"id": "modeller-page-1", "name": design.name})
+    model = ET.SubElement(diagram, "mxGraphModel", {
+        "dx": "1200", "dy": "800", "grid": "1", "gridSize": "10", "guides": "1", "tooltips": "1",
+        "connect": "1", "arrows": "1", "fold": "1", "page": "1", "pageScale": "1",
+        "pageWidth": _fmt(max(850.0, math.ceil(max(xs) + 40))),
+        "pageHeight": _fmt(max(1100.0, math.ceil(max(ys) + 40))), "math": "0", "shadow": "0"})
+    root = ET.SubElement(model, "root")
+    settings: dict[str, Any] = {"default_mttr_hours": design.settings.default_mttr_hours}
+    settings.update(design.settings.extra)
+    top = {"label": "", "id": "0", PREFIX + "format": FORMAT, PREFIX + "version": str(VERSION),
+           PREFIX + "name": design.name,
+           PREFIX + "settings": json.dumps(settings, ensure_ascii=False, allow_nan=False)}
+    if design.extra:
+        top[PREFIX + "extra"] = json.dumps(design.extra, ensure_ascii=False, allow_nan=False)
+    ET.SubElement(ET.SubElement(root, "object", top), "mxCell")
+    ET.SubElement(root, "mxCell", {"id": "1", "parent": "0"})
+
+    for nid in order:
+        n = nodes[nid]
+        attrs = {"label": _node_label(design, nid, report), "tooltip": _tooltip(design, nid, report),
+                 "id": cell_id[nid], PREFIX + "id": nid, PREFIX + "kind": n.kind,
+                 PREFIX + "name": n.name, PREFIX + "index": str(index[nid])}
+        stored = node_to_dict(n)
+        for key in _STORED_FIELDS:
+            if key in stored:
+                attrs[PREFIX + key] = _attr_value(key, stored[key])
+        if n.extra:
+            attrs[PREFIX + "extra"] = json.dumps(n.extra, ensure_ascii=False, allow_nan=False)
+        if not n.w and not n.h:
+            attrs[PREFIX + "size"] = "auto"
+        obj = ET.SubElement(root, "UserObject", attrs)
+        parent = n.parent if n.parent in nodes else None
+        style = KIND_STYLES.get(n.kind, KIND_STYLES["service"]) + _STYLE_COMMON
+        cell = ET.SubElement(obj, "mxCell", {
+            "style": style, "vertex": "1", "parent": cell_id[parent] if parent else "1"})
+        w, h = _size(design, nid)
+        px, py = (nodes[parent].x, nodes[parent].y) if parent else (0.0, 0.0)
+        ET.SubElement(cell, "mxGeometry", {"x": _fmt(n.x - px), "y": _fmt(n.y - py),
+                                           "width": _fmt(w), "height": _fmt(h), "as": "geometry"})
+
+    for i, lk in enumerate(design.links):
+        if lk.source not in nodes or lk.target not in nodes:
+            continue
+        attrs = {"label": "" if lk.calls == 1.0 else f"× {lk.calls:g}", "id": f"e-{i}",
+                 PREFIX + "calls": json.dumps(lk.calls), PREFIX + "optional": json.dumps(lk.optional)}
+        if lk.extra:
+            attrs[PREFIX + "extra"] = json.dumps(lk.extra, ensure_ascii=False, allow_nan=False)
+        obj = ET.SubElement(root, "UserObject", attrs)
+        style = EDGE_STYLE + ("dashed=1;" if lk.optional else "")
+        cell = ET.SubElement(obj, "mxCell", {"style": style, "edge": "1", "parent": "1",
+                                             "source": cell_id[lk.source],
+                                             "target": cell_id[lk.target]})
+        ET.SubElement(cell, "mxGeometry", {"relative": "1", "as": "geometry"})
+
+    ET.indent(mxfile, space="  ")
+    return ET.tostring(mxfile, encoding="unicode") + "\n"
+
+
+# ---------------------------------------------------------------------------
+# reading the file safely
+
+_DANGER = re.compile(r"<!\s*(doctype|entity)", re.IGNORECASE)
+
+
+def _refuse(problem: str, fix: str = FIX_FILE, place: str = "", source: str = "") -> DesignError:
+    return DesignError(problem, place=place, fix=fix, file=source)
+
+
+def _check_text(text: str, source: str, place: str = "") -> None:
+    if _DANGER.search(text):
+        raise _refuse("contains a DOCTYPE or ENTITY declaration, which draw.io never writes "
+                      "(refused: entity expansion can exhaust memory)", place=place, source=source,
+                      fix="remove the <!DOCTYPE ...> / <!ENTITY ...> lines or re-save it from draw.io")
+
+
+def _parse_xml(text: str, source: str, place: str = "") -> ET.Element:
+    _check_text(text, source, place)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)  # the text is decoded already
+    try:
+        return ET.fromstring(text)
+    except ET.ParseError as exc:
+        line, col = getattr(exc, "position", (0, 0))
+        where = f"{place}, line {line}, column {col}" if place else f"line {line}, column {col}"
+        msg = str(exc).split(":")[0]
+        raise _refuse(f"is not valid XML ({msg}); the file may be truncated or damaged",
+                      place=where, source=source) from None
+
+
+def _inflate(payload: str, source: str, place: str) -> str:
+    """A compressed page: base64 → raw DEFLATE → URI-encoded XML (with size caps)."""
+    compact = "".join(payload.split())
+    try:
+        raw = base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        raise _refuse("holds a compressed page that is not valid base64", place=place,
+                      source=source) from None
+    inflater = zlib.decompressobj(-15)
+    try:
+        data = inflater.decompress(raw, MAX_INFLATED_BYTES + 1)
+    except zlib.error as exc:
+        raise _refuse(f"holds a compressed page that does not inflate ({exc})", place=place,
+                      source=source) from None
+    if len(data) > MAX_INFLATED_BYTES or inflater.unconsumed_tail:
+        raise _refuse(f"holds a compressed page larger than {MAX_INFLATED_BYTES // 2**20} MiB "
+                      "when inflated", place=place, source=source,
+                      fix="split the diagram into smaller files") from None
+    if not inflater.eof:
+        raise _refuse("holds a compressed page that ends early (truncated)", place=place,
+                      source=source) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _refuse("holds a compressed page that is not text", place=place,
+                      source=source) from None
+    stripped = text.lstrip()
+    if not stripped.startswith("<"):
+        text = unquote(text)  # draw.io URI-encodes before deflating
+    return text
+
+
+def _read_source(path_or_text: str | os.PathLike[str] | bytes) -> tuple[str, str, str]:
+    """(xml text, source name for messages, a default design name)."""
+    if isinstance(path_or_text, bytes):
+        if len(path_or_text) > MAX_FILE_BYTES:
+            raise _refuse(f"is larger than {MAX_FILE_BYTES // 2**20} MiB",
+                          fix="this does not look like a draw.io diagram")
+        raw, source, stem = path_or_text, "", ""
+    elif isinstance(path_or_text, str) and path_or_text.lstrip("\ufeff \t\r\n").startswith("<"):
+        if len(path_or_text) > MAX_FILE_BYTES:
+            raise _refuse(f"is larger than {MAX_FILE_BYTES // 2**20} MiB",
+                          fix="this does not look like a draw.io diagram")
+        return path_or_text.lstrip("\ufeff"), "", ""
+    else:
+        p = Path(path_or_text)
+        source = str(p)
+        stem = p.name
+        for suffix in (".svg", ".xml", ".drawio", ".dio"):
+            if stem.lower().endswith(suffix) and len(stem) > len(suffix):
+                stem = stem[: -len(suffix)]
+        try:
+            if p.stat().st_size > MAX_FILE_BYTES:
+                raise _refuse(f"is larger than {MAX_FILE_BYTES // 2**20} MiB", source=source,
+                              fix="this does not look like a draw.io diagram")
+            raw = p.read_bytes()
+        except DesignError:
+            raise
+        except OSError as exc:
+            raise _refuse(f"cannot be read ({exc.strerror or exc})", source=source,
+                          fix="check the path and permissions") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _refuse(f"is not UTF-8 text (byte {exc.start}); is it a .drawio file?",
+                      source=source, fix=FIX_FILE) from None
+    return text, source, stem
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _find_model(root: ET.Element, source: str, notes: list[str]) -> tuple[ET.Element, str]:
+    """The first page's <mxGraphModel> and the page name."""
+    tag = _local(root.tag)
+    if tag == "svg" and root.get("content"):  # a .drawio.svg carries the file in `content`
+        return _find_model(_parse_xml(root.get("content", ""), source, "svg content"), source,
+                           notes)
+    if tag == "mxGraphModel":
+        return root, ""
+    if tag != "mxfile":
+        raise _refuse(f"is not a draw.io diagram (its top element is <{tag}>, not <mxfile>)",
+                      source=source, fix="export the diagram from draw.io as .drawio (XML)")
+    pages = [d for d in root if _local(d.tag) == "diagram"]
+    if not pages:
+        raise _refuse("has no <diagram> page", source=source, place="mxfile")
+    page = pages[0]
+    name = page.get("name", "") or ""
+    if len(pages) > 1:
+        others = ", ".join(f'"{d.get("name", "?")}"' for d in pages[1:])
+        notes.append(f'imported the first page "{name or "1"}" only; ignored {len(pages) - 1} '
+                     f"other page(s): {others}")
+    place = f'page "{name}"' if name else "page 1"
+    models = [c for c in page if _local(c.tag) == "mxGraphModel"]
+    if models:
+        return models[0], name
+    payload = (page.text or "").strip()
+    if not payload:
+        raise _refuse("is empty (no <mxGraphModel>)", place=place, source=source,
+                      fix="draw something on the first page or choose another file")
+    inner = _parse_xml(_inflate(payload, source, place), source, place)
+    if _local(inner.tag) != "mxGraphModel":
+        raise _refuse(f"holds <{_local(inner.tag)}> instead of <mxGraphModel>", place=place,
+                      source=source)
+    return inner, name
+
+
+# ---------------------------------------------------------------------------
+# cells
+
+
+@dataclass
+class _Cell:
+    id: str
+    order: int
+    parent: str | None
+    vertex: bool
+    edge: bool
+    source: str | None
+    target: str | None
+    style: dict[str, str]
+    tokens: list[str]
+    label: str
+    attrs: dict[str, str]
+    x: float = 0.0
+    y: float = 0.0
+    w: float | None = None
+    h: float | None = None
+    relative: bool = False
+    children: list[str] = field(default_factory=list)
+
+
+def _parse_style(style: str) -> tuple[dict[str, str], list[str]]:
+    pairs: dict[str, str] = {}
+    tokens: list[str] = []
+    for part in style.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" in part:
+            k, v = part.split("=", 1)
+            pairs[k.strip().lower()] = v.strip()
+        else:
+            tokens.append(part.lower())
+    return pairs, tokens
+
+
+def _number(text: str | None, default: float | None) -> float | None:
+    if text is None:
+        return default
+    try:
+        v = float(text)
+    except ValueError:
+        return default
+    return v if math.isfinite(v) else default
+
+
+def _cells(model: ET.Element, source: str, notes: list[str]) -> list[_Cell]:
+    roots = [c for c in model if _local(c.tag) == "root"]
+    if not roots:
+        raise _refuse("has no <root> of cells", place="mxGraphModel", source=source)
+    out: list[_Cell] = []
+    seen: set[str] = set()
+    for i, el in enumerate(roots[0]):
+        if i >= MAX_CELLS:
+            raise _refuse(f"has more than {MAX_CELLS} cells", source=source,
+                          fix="split the diagram into smaller files")
+        tag = _local(el.tag)
+        attrs: dict[str, str] = {}
+        if tag == "mxCell":
+            cell_el = el
+            label = el.get("value", "") or ""
+            cid = el.get("id")
+        elif tag in ("UserObject", "object"):
+            inner = [c for c in el if _local(c.tag) == "mxCell"]
+            cell_el = inner[0] if inner else ET.Element("mxCell")
+            attrs = {k: v for k, v in el.attrib.items() if k not in ("id", "label")}
+            label = el.get("label", "") or ""
+            cid = el.get("id") or cell_el.get("id")
+        else:
+            continue
+        if not cid:
+            continue
+        if cid in seen:
+            notes.append(f'cell id "{cid}" appears twice; kept the first')
+            continue
+        seen.add(cid)
+        style, tokens = _parse_style(cell_el.get("style", "") or "")
+        cell = _Cell(cid, i, cell_el.get("parent"), cell_el.get("vertex") == "1",
+                     cell_el.get("edge") == "1", cell_el.get("source"), cell_el.get("target"),
+                     style, tokens, label, attrs)
+        geo = next((g for g in cell_el if _local(g.tag) == "mxGeometry"), None)
+        if geo is not None:
+            cell.x = _number(geo.get("x"), 0.0) or 0.0
+            cell.y = _number(geo.get("y"), 0.0) or 0.0
+            w, h = _number(geo.get("width"), None), _number(geo.get("height"), None)
+            cell.w = w if w is not None and w > 0 else None
+            cell.h = h if h is not None and h > 0 else None
+            cell.relative = geo.get("relative") == "1"
+        out.append(cell)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# guessing kinds
+
+_TAG = re.compile(r"<[^>]*>")
+_BREAK = re.compile(r"<\s*(br|/div|/p|/li|/h\d)\b[^>]*>", re.IGNORECASE)
+
+
+def clean_label(label: str) -> str:
+    """A draw.io label (maybe HTML) as one line of plain text."""
+    text = _BREAK.sub(" ", label)
+    text = _TAG.sub("", text)
+    text = html.unescape(text).replace("\xa0", " ")
+    return " ".join(text.split())
+
+
+def _words(text: str) -> tuple[list[str], str]:
+    """Lower-case words of a label or shape name, and them joined by single spaces."""
+    words = [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+    return words, " " + " ".join(words) + " "
+
+
+# (kind, whole words, phrases/substrings): the first kind that matches wins
+_KEYWORDS: list[tuple[str, set[str], tuple[str, ...]]] = [
+    ("load_balancer", {"lb", "elb", "alb", "nlb", "glb", "haproxy"},
+     (" load balancer", " load balancing", "loadbalancer", " balancer")),
+    ("dns", {"dns", "route53"}, (" route 53 ",)),
+    ("database", {"db", "rds", "aurora", "database", "databases", "dynamo", "cassandra"},
+     ("sql", "postgres", "mongo", "dynamodb", "database", "cosmosdb")),
+    ("cache", {"redis", "memcached", "elasticache"}, ("cache",)),
+    ("queue", {"sqs", "kafka", "rabbitmq", "queue", "queues"}, ("queue", "kafka")),
+    ("storage", {"s3", "bucket", "buckets", "blob", "storage"}, ("storage", "bucket")),
+    ("client", {"user", "users", "client", "clients", "browser", "browsers", "actor"},
+     ("umlactor",)),
+    ("external", {"external"}, (" 3rd party ", " third party ", "external")),
+]
+
+
+def _keyword_kind(text: str) -> tuple[str, str] | None:
+    words, joined = _words(text)
+    for kind, whole, phrases in _KEYWORDS:
+        hit = next((w for w in words if w in whole), None)
+        if hit is None and kind == "database":
+            hit = next((w for w in words if w.endswith("db") and len(w) > 3), None)
+        if hit is None:
+            hit = next((p.strip() for p in phrases if p in joined), None)
+        if hit is not None:
+            return kind, hit
+    return None
+
+
+def _shape_text(cell: _Cell) -> str:
+    """The shape-identifying parts of a style (not colours): shape, icons, image, bare names."""
+    parts = [cell.style.get(k, "") for k in ("shape", "resicon", "pricon", "image")]
+    return " ".join(parts + cell.tokens)
+
+
+def _guess_component(cell: _Cell, name: str) -> tuple[str, str]:
+    """(kind, why) for a shape that holds nothing."""
+    found = _keyword_kind(name)
+    if found:
+        return found[0], f'label says "{found[1]}"'
+    shape = _shape_text(cell).lower()
+    if "cylinder" in shape or "datastore" in shape:
+        return "database", "cylinder shape"
+    if "umlactor" in shape or re.search(r"(^|[^a-z])actor([^a-z]|$)", shape):
+        return "client", "actor shape"
+    if cell.style.get("shape") == "cloud" or "cloud" in cell.tokens:
+        return "external", "cloud shape"
+    found = _keyword_kind(shape)
+    if found:
+        return found[0], f'shape "{found[1]}"'
+    return "service", "no hint in shape or label; default"
+
+
+_DIRECTION = r"(north|south|east|west|central|northeast|northwest|southeast|southwest)"
+# AWS "eu-west-1" / zone "eu-west-1a"; GCP "europe-west1" / zone "europe-west1-b"
+_REGION_NAME = re.compile(
+    rf"(?<![a-z0-9-])([a-z]{{2}}(-gov)?-{_DIRECTION}-\d+|[a-z]+-{_DIRECTION}\d+)(?![a-z0-9-])")
+_ZONE_NAME = re.compile(
+    rf"(?<![a-z0-9-])([a-z]{{2}}(-gov)?-{_DIRECTION}-\d+[a-z]|[a-z]+-{_DIRECTION}\d+-[a-z])"
+    r"(?![a-z0-9-])")
+
+
+def _guess_container(cell: _Cell, name: str, inside_region: bool) -> tuple[str, str]:
+    words, joined = _words(name)
+    lower = name.lower()
+    if "group_region" in cell.style.get("gricon", "").lower():
+        return "region", "AWS region group"
+    if _ZONE_NAME.search(lower):
+        return "zone", "label looks like a zone name"
+    if "zone" in words or "az" in words or "zones" in words or " availability zone " in joined:
+        return "zone", "label says zone"
+    if "region" in words or "regions" in words:
+        return "region", "label says region"
+    if _REGION_NAME.search(lower):
+        return "region", "label looks like a region name"
+    if inside_region:
+        return "zone", "inside a region"
+    return "zone", "a container with no region hint"
+
+
+# ---------------------------------------------------------------------------
+# import
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(text: str) -> str:
+    return _SLUG.sub("-", text.lower()).strip("-")[:40].strip("-")
+
+
+def _decode_attr(key: str, value: str) -> Any:
+    if key in _TEXT_FIELDS:
+        return value
+    try:
+        return json.loads(value, parse_constant=lambda token: token)
+    except ValueError:
+        return value  # typed by hand in draw.io's Edit Data ("auto", "active-passive")
+
+
+def _ours(attrs: dict[str, str]) -> dict[str, Any]:
+    return {k[len(PREFIX):]: _decode_attr(k[len(PREFIX):], v) for k, v in attrs.items()
+            if k.startswith(PREFIX)}
+
+
+def _is_text(cell: _Cell) -> bool:
+    return bool({"text", "edgelabel"} & set(cell.tokens)) or cell.style.get("shape") == "line" \
+        or "line" in cell.tokens
+
+
+def _is_container_style(cell: _Cell) -> bool:
+    return "swimlane" in cell.tokens or "group" in cell.tokens or \
+        cell.style.get("container") == "1" or cell.style.get("shape") == "swimlane"
+
+
+def import_drawio(path_or_text: str | os.PathLike[str] | bytes) -> tuple[Design, list[str]]:
+    """A design guessed from a draw.io file (path or XML text), and one line per guess.
+
+    Our own exports carry ``modeller_*`` attributes and come back exactly (no guesses).
+    Raises DesignError (never anything else) when the file cannot be used.
+    """
+    text, source, stem = _read_source(path_or_text)
+    try:
+        return _import_text(text, source, stem)
+    except DesignError:
+        raise
+    except RecursionError:
+        raise _refuse("is nested too deeply to be a diagram", source=source) from None
+    except Exception as exc:  # untrusted input must never crash the caller
+        raise _refuse(f"could not be read as a draw.io diagram ({type(exc).__name__}: {exc})",
+                      source=source) from None
+
+
+def _import_text(text: str, source: str, stem: str) -> tuple[Design, list[str]]:
+    notes: list[str] = []
+    root = _parse_xml(text, source)
+    model, page_name = _find_model(root, source, notes)
+    cells = _cells(model, source, notes)
+    return _build(cells, source, stem, page_name, notes), notes
+
+
+def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
+           notes: list[str]) -> Design:
+    by_id = {c.id: c for c in cells}
+    top = next((c for c in cells if c.parent is None or c.parent not in by_id), None)
+    meta = _ours(top.attrs) if top is not None and not (top.vertex or top.edge) else {}
+    own_file = meta.get("format") == FORMAT
+
+    def where(c: _Cell) -> str:
+        name = clean_label(c.label) or c.attrs.get(PREFIX + "name", "")
+        return f'cell "{c.id}"' + (f" ({name[:40]})" if name else "")
+
+    # vertices that become nodes; labels and decorations are skipped
+    candidates: dict[str, _Cell] = {}
+    for c in cells:
+        if not c.vertex:
+            continue
+        parent = by_id.get(c.parent or "")
+        if parent is not None and parent.edge:
+            continue  # an edge's label
+        if c.relative:
+            continue  # a label or port attached to another shape
+        if _is_text(c) and not c.attrs.get(PREFIX + "kind"):
+            if clean_label(c.label):
+                notes.append(f'skipped free text "{clean_label(c.label)[:60]}" (not a component)')
+            continue
+        candidates[c.id] = c
+
+    # nearest candidate ancestor and absolute position (iterative: files can nest deeply)
+    anc: dict[str, str | None] = {}
+    pos: dict[str, tuple[float, float]] = {}
+
+    def resolve(cid: str) -> None:
+        chain: list[_Cell] = []
+        in_chain: set[str] = set()
+        cur = by_id.get(cid)
+        while cur is not None and cur.id not in pos:
+            if cur.id in in_chain:
+                raise _refuse("cells contain each other in a loop", place=where(cur),
+                              source=source)
+            chain.append(cur)
+            in_chain.add(cur.id)
+            if len(chain) > MAX_NESTING * 4:
+                raise _refuse(f"shapes are nested more than {MAX_NESTING} deep",
+                              place=where(cur), source=source, fix="flatten the containers")
+            cur = by_id.get(cur.parent or "")
+        for c in reversed(chain):
+            parent = by_id.get(c.parent or "")
+            if parent is None or not (parent.vertex or parent.edge):
+                pos[c.id], anc[c.id] = (0.0, 0.0) if not c.vertex else (c.x, c.y), None
+                continue
+            px, py = pos[parent.id]
+            dx, dy = (c.x, c.y) if c.vertex and not c.relative else (0.0, 0.0)
+            pos[c.id] = (px + dx, py + dy)
+            anc[c.id] = parent.id if parent.id in candidates else anc[parent.id]
+
+    for cid in candidates:
+        resolve(cid)
+
+    holders = {anc[cid] for cid in candidates if anc[cid] is not None}
+    kinds: dict[str, str] = {}
+    depth: dict[str, int] = {}
+    for cid in sorted(candidates, key=lambda k: candidates[k].order):
+        d, cur = 0, anc[cid]
+        while cur is not None and d <= MAX_NESTING:
+            d += 1
+            cur = anc[cur]
+        if d > MAX_NESTING:
+            raise _refuse(f"containers are nested more than {MAX_NESTING} deep",
+                          place=where(candidates[cid]), source=source, fix="flatten the containers")
+        depth[cid] = d
+
+    # kinds, parents first so "inside a region" is known
+    names: dict[str, str] = {}
+    container_of: dict[str, str | None] = {}
+    for cid in sorted(candidates, key=lambda k: (depth[k], candidates[k].order)):
+        c = candidates[cid]
+        ours = _ours(c.attrs)
+        label = clean_label(c.label)
+        name = ours.get("name") if isinstance(ours.get("name"), str) and ours.get("name") else label
+        parent_container = anc[cid]
+        while parent_container is not None and not is_container(kinds.get(parent_container, "")):
+            parent_container = anc[parent_container]
+        container_of[cid] = parent_container
+        kind = ours.get("kind")
+        if isinstance(kind, str) and kind in KIND_ROLES:
+            pass
+        elif kind is not None:
+            raise _refuse(f"modeller_kind {json.dumps(kind)[:40]} is not a kind", place=where(c),
+                          source=source, fix="use one of " + ", ".join(KIND_ROLES))
+        elif cid in holders or _is_container_style(c):
+            inside_region = parent_container is not None and kinds[parent_container] == "region"
+            kind, why = _guess_container(c, name or "", inside_region)
+            notes.append(f'"{name or c.id}": {kind} ({why})')
+        else:
+            kind, why = _guess_component(c, name or "")
+            notes.append(f'"{name or c.id}": {kind} ({why})')
+        if cid in holders and not is_container(kind):
+            notes.append(f'"{name or c.id}" is a {kind} but holds shapes; they are placed in '
+                         "its container instead")
+        if not name:
+            name = KIND_LABELS[kind]
+            notes.append(f'unnamed shape (cell "{c.id}") named "{name}"')
+        kinds[cid] = kind
+        names[cid] = name
+
+    # ids: ours when present and free, else from the name
+    used: set[str] = set()
+    node_id: dict[str, str] = {}
+    order = sorted(candidates, key=lambda k: (_index(candidates[k]), candidates[k].order))
+    for cid in order:
+        want = _ours(candidates[cid].attrs).get("id")
+        if isinstance(want, str) and want.strip() and want not in used:
+            node_id[cid] = want
+        else:
+            base = _slug(names[cid]) or kinds[cid].replace("_", "-")
+            new = base
+            i = 2
+            while new in used:
+                new = f"{base}-{i}"
+                i += 1
+            if isinstance(want, str) and want in used:
+                notes.append(f'"{names[cid]}" repeats id "{want}" (a copied shape?); '
+                             f'it is now "{new}"')
+            node_id[cid] = new
+        used.add(node_id[cid])
+
+    nodes_out: list[dict[str, Any]] = []
+    place_of: dict[int, str] = {}
+    for cid in order:
+        c = candidates[cid]
+        ours = _ours(c.attrs)
+        d: dict[str, Any] = {"id": node_id[cid], "kind": kinds[cid], "name": names[cid]}
+        x, y = pos[cid]
+        d["x"], d["y"] = round(x, 6), round(y, 6)
+        kind = kinds[cid]
+        auto = ours.get("size") == "auto"
+        default = CONTAINER_SIZE.get(kind, NODE_SIZE)
+        if c.w is not None and c.h is not None and not (auto and (c.w, c.h) == default):
+            d["w"], d["h"] = round(c.w, 6), round(c.h, 6)
+        if container_of[cid] is not None:
+            d["parent"] = node_id[container_of[cid]]
+        for key in _STORED_FIELDS:
+            if key in ours:
+                d[key] = ours[key]
+        extra = ours.get("extra")
+        if isinstance(extra, dict):
+            for k, v in extra.items():
+                d.setdefault(k, v)
+        for key, value in ours.items():
+            if key not in _STORED_FIELDS and key not in ("id", "kind", "name", "index", "size",
+                                                          "extra", "parent"):
+                d.setdefault(key, value)
+        if isinstance(d.get("spread"), list):
+            known = {node_id[k] for k in candidates if is_container(kinds[k])}
+            kept = [z for z in d["spread"] if z in known]
+            if len(kept) != len(d["spread"]):
+                notes.append(f'"{names[cid]}": spread over missing zones dropped '
+                             f"({', '.join(str(z) for z in d['spread'] if z not in known)})")
+                d["spread"] = kept
+        place_of[len(nodes_out)] = where(c)
+        nodes_out.append(d)
+
+    links_out = _links(cells, by_id, candidates, node_id, names, kinds, notes)
+    if not own_file and nodes_out and not any(
+            any(k in d for k in ("availability", "mtbf_hours")) for d in nodes_out):
+        notes.append("a drawing has no availability, capacity or cost figures: every part starts "
+                     "at 100 % — set them in Modeller")
+
+    design_name = meta.get("name") if own_file and isinstance(meta.get("name"), str) else None
+    if design_name is None:
+        design_name = stem or (page_name if page_name and not re.fullmatch(r"Page-\d+", page_name)
+                               else "Imported diagram")
+    data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "name": design_name}
+    if own_file:
+        if isinstance(meta.get("settings"), dict):
+            data["settings"] = meta["settings"]
+        if isinstance(meta.get("extra"), dict):
+            for k, v in meta["extra"].items():
+                data.setdefault(k, v)
+    data["nodes"] = nodes_out
+    data["links"] = links_out
+    try:
+        return design_from_dict(data)
+    except DesignError as err:
+        m = re.match(r'nodes\[(\d+)\](?: "[^"]*")?(?:\.(\w+))?', err.place or "")
+        place = err.place
+        if m and int(m.group(1)) in place_of:
+            field_name = m.group(2) or ""
+            place = place_of[int(m.group(1))] + (f" {PREFIX}{field_name}" if field_name else "")
+        fix = err.fix
+        if m:
+            fix = f"{fix} (in draw.io: select the shape, Edit > Edit Data)"
+        raise DesignError(err.problem, place=place, fix=fix, file=source) from None
+
+
+def _index(c: _Cell) -> float:
+    v = c.attrs.get(PREFIX + "index")
+    n = _number(v, None) if v is not None else None
+    return n if n is not None else math.inf
+
+
+def _links(cells: list[_Cell], by_id: dict[str, _Cell], candidates: dict[str, _Cell],
+           node_id: dict[str, str], names: dict[str, str], kinds: dict[str, str],
+           notes: list[str]) -> list[dict[str, Any]]:
+    def end(ref: str | None) -> str | None:
+        """The node an edge end belongs to (a label or port inside a shape counts as the shape)."""
+        seen = 0
+        cur = by_id.get(ref or "")
+        while cur is not None and seen <= MAX_NESTING * 4:
+            if cur.id in candidates:
+                return cur.id
+            if not cur.vertex:
+                return None
+            cur = by_id.get(cur.parent or "")
+            seen += 1
+        return None
+
+    links: list[dict[str, Any]] = []
+    index: dict[tuple[str, str], int] = {}
+    for c in cells:
+        if not c.edge:
+            continue
+        ours = _ours(c.attrs)
+        s, t = end(c.source), end(c.target)
+        label = clean_label(c.label)
+        what = f'edge "{label}"' if label else f'edge "{c.id}"'
+        if s is None or t is None:
+            loose = "both ends" if s is None and t is None else "one end"
+            notes.append(f"{what} dropped: {loose} not attached to a shape")
+            continue
+        if s == t:
+            notes.append(f'{what} dropped: it loops on "{names[s]}"')
+            continue
+        if is_container(kinds[s]) or is_container(kinds[t]):
+            notes.append(f'edge "{names[s]}" → "{names[t]}" dropped: links connect components, '
+                         "not regions or zones")
+            continue
+        start = c.style.get("startarrow", "none").lower()
+        finish = c.style.get("endarrow", "classic").lower()
+        if not ours and finish == "none" and start not in ("none", ""):
+            s, t = t, s
+            notes.append(f'edge "{names[t]}" → "{names[s]}" read as "{names[s]}" → "{names[t]}" '
+                         "(its arrowhead is at the start)")
+        if KIND_ROLES[kinds[t]] is Role.SOURCE:
+            if KIND_ROLES[kinds[s]] is Role.SOURCE:
+                notes.append(f'edge "{names[s]}" → "{names[t]}" dropped: both ends are clients')
+                continue
+            s, t = t, s
+            notes.append(f'edge "{names[t]}" → "{names[s]}" reversed: clients only send requests')
+        link: dict[str, Any] = {"from": node_id[s], "to": node_id[t]}
+        if ours:
+            if "calls" in ours:
+                link["calls"] = ours["calls"]
+            if "optional" in ours:
+                link["optional"] = ours["optional"]
+            if isinstance(ours.get("extra"), dict):
+                for k, v in ours["extra"].items():
+                    link.setdefault(k, v)
+        elif c.style.get("dashed") == "1":
+            link["optional"] = True
+            notes.append(f'edge "{names[s]}" → "{names[t]}": optional (dashed line)')
+        key = (s, t)
+        if key in index:
+            notes.append(f'duplicate edge "{names[s]}" → "{names[t]}" merged')
+            continue
+        index[key] = len(links)
+        links.append(link)
+    return _break_cycles(links, names, {v: k for k, v in node_id.items()}, notes)
+
+
+def _break_cycles(links: list[dict[str, Any]], names: dict[str, str], cell_of: dict[str, str],
+                  notes: list[str]) -> list[dict[str, Any]]:
+    """Drop each edge that closes a cycle (depth-first in document order; linear time)."""
+    adj: dict[str, list[int]] = {}
+    for i, lk in enumerate(links):
+        adj.setdefault(lk["from"], []).append(i)
+    state: dict[str, int] = {}
+    dropped: set[int] = set()
+    for root in adj:
+        if state.get(root):
+            continue
+        state[root] = 1
+        stack: list[tuple[str, int]] = [(root, 0)]
+        path = [root]
+        while stack:
+            node, i = stack.pop()
+            out = adj.get(node, [])
+            if i < len(out):
+                stack.append((node, i + 1))
+                li = out[i]
+                nxt = links[li]["to"]
+                st = state.get(nxt, 0)
+                if st == 1:
+                    dropped.add(li)
+                    cyc = path[path.index(nxt):] + [nxt]
+                    notes.append("edge \"{}\" → \"{}\" dropped: it closes the cycle {}".format(
+                        names[cell_of[node]], names[cell_of[nxt]],
+                        " → ".join(names[cell_of[x]] for x in cyc)))
+                elif st == 0:
+                    state[nxt] = 1
+                    path.append(nxt)
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return [lk for i, lk in enumerate(links) if i not in dropped]
