@@ -1,0 +1,1 @@
+"""The diagram: a scene that mirrors the Design, its items, gestures and the view."""

@@ -1,0 +1,155 @@
+"""An arrow from one node's box to another's; dashed when optional, green from a router.
+
+The arrow follows its end boxes: the scene calls :meth:`LinkItem.adjust` with the
+current boxes whenever either one moves.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from ....model import Link
+from ...fields import fmt_number
+from .. import style
+
+ARROW = 11.0
+
+
+def clip_to_rect(inside: QPointF, outside: QPointF, rect: QRectF) -> QPointF:
+    """Where the segment from a box's centre towards ``outside`` leaves the box."""
+    dx, dy = outside.x() - inside.x(), outside.y() - inside.y()
+    if dx == 0 and dy == 0:
+        return QPointF(inside)
+    hw, hh = rect.width() / 2, rect.height() / 2
+    tx = hw / abs(dx) if dx else math.inf
+    ty = hh / abs(dy) if dy else math.inf
+    t = min(tx, ty, 1.0)
+    return QPointF(inside.x() + dx * t, inside.y() + dy * t)
+
+
+def arrow_path(start: QPointF, end: QPointF) -> tuple[QLineF, QPolygonF]:
+    line = QLineF(start, end)
+    angle = math.atan2(-line.dy(), line.dx())
+    p1 = end - QPointF(math.sin(angle + math.pi / 3) * ARROW, math.cos(angle + math.pi / 3) * ARROW)
+    p2 = end - QPointF(math.sin(angle + math.pi - math.pi / 3) * ARROW,
+                       math.cos(angle + math.pi - math.pi / 3) * ARROW)
+    return line, QPolygonF([end, p1, p2])
+
+
+class LinkItem(QGraphicsItem):
+    Type = QGraphicsItem.UserType + 3
+
+    def __init__(self, source: str, target: str) -> None:
+        super().__init__()
+        self.source = source
+        self.target = target
+        self.optional = False
+        self.calls = 1.0
+        self.from_router = False
+        self.pool_index = (0, 0)  # (position, pool size) when from a router
+        self.line = QLineF()
+        self.head = QPolygonF()
+        self._path = QPainterPath()
+        self._shape = QPainterPath()
+        self._label = ""
+        self._ends: tuple | None = None
+        self.show_label = True  # busy diagrams show "×calls" labels only on the selected arrow
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setZValue(5)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.target)
+
+    def type(self) -> int:
+        return self.Type
+
+    def sync(self, link: Link, from_router: bool, pool_index: tuple[int, int]) -> None:
+        state = (link.optional, link.calls, from_router, pool_index)
+        if state == (self.optional, self.calls, self.from_router, self.pool_index):
+            return
+        self.optional, self.calls, self.from_router, self.pool_index = state
+        label = []
+        if link.calls != 1.0:
+            label.append(f"×{fmt_number(link.calls)}")
+        if link.optional:
+            label.append("optional")
+        self._label = " ".join(label)
+        tip = "optional (soft) dependency" if link.optional else "required dependency"
+        if from_router:
+            tip = f"pool target {pool_index[0]} of {pool_index[1]}: the router sends to any serving target"
+        self.setToolTip(f"{link.source} → {link.target}: {tip}; {fmt_number(link.calls)} call(s) per request")
+        self.update()
+
+    def adjust(self, src: QRectF, dst: QRectF) -> None:
+        """Re-route between two boxes (scene coordinates); a no-op when neither moved."""
+        ends = (src.getRect(), dst.getRect())
+        if ends == self._ends:
+            return
+        self._ends = ends
+        a, b = src.center(), dst.center()
+        start = clip_to_rect(a, b, src)
+        end = clip_to_rect(b, a, dst)
+        self.prepareGeometryChange()
+        self.line, self.head = arrow_path(start, end)
+        # stop the shaft at the head's base so the tip stays sharp
+        shaft = QLineF(self.line)
+        if shaft.length() > ARROW:
+            shaft.setLength(shaft.length() - ARROW * 0.8)
+        path = QPainterPath(shaft.p1())
+        path.lineTo(shaft.p2())
+        self._path = path
+        stroker = QPainterPathStroker()
+        stroker.setWidth(12)
+        full = QPainterPath(self.line.p1())
+        full.lineTo(self.line.p2())
+        self._shape = stroker.createStroke(full)
+        self._shape.addPolygon(self.head)
+
+    def boundingRect(self) -> QRectF:
+        return self._shape.boundingRect().adjusted(-40, -14, 40, 14)
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        if self.line.length() < 1:
+            return
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod >= 0.4)
+        colour = QColor(style.POOL_COLOUR if self.from_router else style.LINK_COLOUR)
+        width = 1.8
+        if self.isSelected():
+            colour, width = QColor(style.SELECTION), 3.0
+        pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+        if self.optional:
+            pen.setStyle(Qt.PenStyle.DashLine)
+            pen.setDashPattern([5, 4])
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        if self.from_router:  # a small dot at the router: "one of a pool"
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawEllipse(self.line.p1(), 3.5, 3.5)
+        painter.setPen(QPen(colour, 1.0))
+        painter.setBrush(colour)
+        painter.drawPolygon(self.head)
+        if self._label and lod >= 0.4 and (self.show_label or self.isSelected()):
+            f = style.font(7.5)
+            painter.setFont(f)
+            mid = self.line.center()
+            rect = QRectF(mid.x() - 40, mid.y() - 9, 80, 18)
+            fm = painter.fontMetrics()
+            tw = fm.horizontalAdvance(self._label) + 10
+            rect = QRectF(mid.x() - tw / 2, mid.y() - 9, tw, 18)
+            painter.setPen(QPen(QColor("#cbd5e1"), 1))
+            painter.setBrush(QColor("#ffffff"))
+            painter.drawRoundedRect(rect, 8, 8)
+            painter.setPen(style.SUBTLE_TEXT)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._label)

@@ -1,0 +1,242 @@
+"""A component on the canvas: a rounded box with its kind's icon, name, and badges.
+
+The item mirrors one ``Node`` (geometry, name, kind) and the latest badges; it
+keeps nothing the file would lose.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from ....model import KIND_LABELS, Node, Role
+from ...badges import Badge
+from ...fields import fmt_number
+from .. import style
+
+HANDLE_R = 5.0
+HANDLE_HIT = 9.0
+RADIUS = 10.0
+BADGE_H = 18.0
+LOD_SIMPLE = 0.4  # below this zoom, boxes are drawn without text
+
+
+SHORT_LABELS = {"load_balancer": "LB", "dns": "DNS"}
+
+
+def subtitle_for(node: Node, pool_size: int) -> str:
+    """The second line, short enough for the box: what matters most about this node."""
+    from ...fields import fmt_percent
+
+    if node.role is Role.SOURCE:
+        parts = []
+        if node.demand_rps:
+            parts.append(f"{fmt_number(node.demand_rps)} rps")
+        slo = node.slo.get("availability")
+        if slo is not None:
+            parts.append(f"SLO {fmt_percent(slo)}")
+        return " · ".join(parts) or KIND_LABELS[node.kind]
+    parts = [SHORT_LABELS.get(node.kind, KIND_LABELS.get(node.kind, node.kind))]
+    if node.replicas != 1 or node.failover == "active-passive":
+        parts.append(f"×{node.replicas}" + (" A/P" if node.failover == "active-passive" else ""))
+    if node.role is Role.ROUTER:
+        parts.append(f"pool of {pool_size}" if pool_size else "no targets")
+    return " · ".join(parts)
+
+
+class NodeItem(QGraphicsItem):
+    """A component box. Handles on the four edge midpoints start a new link."""
+
+    Type = QGraphicsItem.UserType + 1
+
+    def __init__(self, node_id: str) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self.kind = "service"
+        self.name = ""
+        self.subtitle = ""
+        self.w = 200.0
+        self.h = 80.0
+        self.badges: list[Badge] = []
+        self.stale = False  # the badges are from an older revision (analysis running)
+        self.highlight: QColor | None = None  # link target feedback, pool members
+        self._hover = False
+        self._sig: tuple | None = None
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(10)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def type(self) -> int:
+        return self.Type
+
+    # -- mirror the model --------------------------------------------------------
+    def sync(self, node: Node, rect: tuple[float, float, float, float], pool_size: int) -> None:
+        sig = (node.kind, node.name, subtitle_for(node, pool_size), rect)
+        if sig == self._sig:
+            return
+        self._sig = sig
+        x, y, w, h = rect
+        if (w, h) != (self.w, self.h):
+            self.prepareGeometryChange()
+            self.w, self.h = w, h
+        self.kind, self.name, self.subtitle = node.kind, node.name, sig[2]
+        self.setPos(x, y)
+        self.setToolTip(f"{node.name} ({node.id})")
+        self.update()
+
+    def set_badges(self, badges: list[Badge], stale: bool = False) -> None:
+        if badges == self.badges and stale == self.stale:
+            return
+        self.badges = list(badges)
+        self.stale = stale
+        tips = [b.tooltip for b in badges if b.tooltip]
+        self.setToolTip(f"{self.name} ({self.node_id})" + ("\n" + "\n".join(tips) if tips else ""))
+        self.update()
+
+    def set_highlight(self, colour: QColor | None) -> None:
+        if colour != self.highlight:
+            self.highlight = colour
+            self.update()
+
+    # -- geometry ----------------------------------------------------------------
+    def rect(self) -> QRectF:
+        return QRectF(0, 0, self.w, self.h)
+
+    def scene_rect(self) -> QRectF:
+        return self.rect().translated(self.pos())
+
+    def boundingRect(self) -> QRectF:
+        m = HANDLE_HIT + 2
+        return QRectF(-m, -m, self.w + 2 * m, self.h + 2 * m)
+
+    def handle_points(self) -> dict[str, QPointF]:
+        return {"n": QPointF(self.w / 2, 0), "e": QPointF(self.w, self.h / 2),
+                "s": QPointF(self.w / 2, self.h), "w": QPointF(0, self.h / 2)}
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.setFillRule(Qt.FillRule.WindingFill)  # overlaps stay solid
+        path.addRoundedRect(self.rect(), RADIUS, RADIUS)
+        for p in self.handle_points().values():
+            path.addEllipse(p, HANDLE_HIT, HANDLE_HIT)
+        return path
+
+    def handle_at(self, scene_pos: QPointF) -> str | None:
+        """Which link handle (n/e/s/w) is under a scene point, if any."""
+        local = self.mapFromScene(scene_pos)
+        for side, p in self.handle_points().items():
+            if (local - p).manhattanLength() <= HANDLE_HIT * 1.4:
+                return side
+        return None
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802, ANN001
+        self._hover = True
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802, ANN001
+        self._hover = False
+        self.update()
+
+    # -- painting ----------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        r = self.rect()
+        colour = style.kind_colour(self.kind)
+        selected = self.isSelected()
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < LOD_SIMPLE:
+            self._paint_simple(painter, colour, selected)
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # soft shadow
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(15, 23, 42, 22))
+        painter.drawRoundedRect(r.translated(0, 2.5), RADIUS, RADIUS)
+        # body
+        painter.setBrush(QBrush(QColor("#ffffff")))
+        if self.highlight is not None:
+            pen = QPen(self.highlight, 3)
+        elif selected:
+            pen = QPen(style.SELECTION, 2.5)
+        else:
+            pen = QPen(colour.lighter(150), 1.3)
+        painter.setPen(pen)
+        painter.drawRoundedRect(r, RADIUS, RADIUS)
+        # accent bar on the left edge
+        accent = QPainterPath()
+        accent.addRoundedRect(QRectF(0, 0, 12, self.h), RADIUS, RADIUS)
+        clip = QPainterPath()
+        clip.addRect(QRectF(0, 0, 5, self.h))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPath(accent.intersected(clip))
+        # icon, name, subtitle
+        style.draw_icon(painter, self.kind, QRectF(11, 9, 24, 24))
+        text_x = 41.0
+        text_w = self.w - text_x - 7
+        painter.setPen(style.TEXT)
+        f = style.font(9, True)
+        painter.setFont(f)
+        fm = QFontMetricsF(f)
+        name = fm.elidedText(self.name, Qt.TextElideMode.ElideRight, text_w)
+        painter.drawText(QRectF(text_x, 5, text_w, 18), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        f2 = style.font(7.5)
+        painter.setFont(f2)
+        painter.setPen(style.SUBTLE_TEXT)
+        sub = QFontMetricsF(f2).elidedText(self.subtitle, Qt.TextElideMode.ElideRight, text_w)
+        painter.drawText(QRectF(text_x, 22, text_w, 14), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, sub)
+        self._paint_badges(painter)
+        # handles (on hover or when selected)
+        if self._hover or selected:
+            painter.setPen(QPen(QColor("#ffffff"), 1.5))
+            painter.setBrush(style.SELECTION)
+            for p in self.handle_points().values():
+                painter.drawEllipse(p, HANDLE_R, HANDLE_R)
+
+    def _paint_simple(self, painter: QPainter, colour: QColor, selected: bool) -> None:
+        """Zoomed far out: no text, the box tinted by its availability badge's colour."""
+        level = self.badges[0].level if self.badges else "neutral"
+        fill = QColor(style.LEVEL_COLOURS.get(level, style.LEVEL_COLOURS["neutral"])[0])
+        if self.highlight is not None:
+            pen = QPen(self.highlight, 4)
+        elif selected:
+            pen = QPen(style.SELECTION, 4)
+        else:
+            pen = QPen(QColor(style.LEVEL_BORDER.get(level, "#cbd5e1")), 2)
+        pen.setCosmetic(selected or self.highlight is not None)
+        painter.setPen(pen)
+        painter.setBrush(fill if self.badges else QColor("#ffffff"))
+        painter.drawRect(self.rect())
+        painter.fillRect(QRectF(0, 0, 10, self.h), colour)
+
+    def _paint_badges(self, painter: QPainter) -> None:
+        """Badges in rows from y = 42: side by side when they fit, else one per row."""
+        if not self.badges:
+            return
+        f = style.font(7.5, True)
+        painter.setFont(f)
+        fm = QFontMetricsF(f)
+        left, right = 8.0, self.w - 8
+        x, y = left, 42.0
+        for badge in self.badges:
+            tw = fm.horizontalAdvance(badge.text) + 12
+            if x > left and x + tw > right:
+                x, y = left, y + BADGE_H + 4
+            tw = min(tw, right - x)
+            if y + BADGE_H > self.h - 3:
+                break
+            bg, fg = style.LEVEL_COLOURS.get(badge.level, style.LEVEL_COLOURS["neutral"])
+            rect = QRectF(x, y, tw, BADGE_H)
+            bgc, fgc = QColor(bg), QColor(fg)
+            if self.stale:
+                bgc.setAlpha(110)
+                fgc.setAlpha(140)
+            painter.setPen(QPen(QColor(style.LEVEL_BORDER.get(badge.level, "#cbd5e1")), 1))
+            painter.setBrush(bgc)
+            painter.drawRoundedRect(rect, BADGE_H / 2, BADGE_H / 2)
+            painter.setPen(fgc)
+            text = fm.elidedText(badge.text, Qt.TextElideMode.ElideRight, tw - 8)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            x += tw + 5

@@ -1,0 +1,397 @@
+"""The scene: mirrors the Design (never the reverse) and routes gestures.
+
+It subscribes to the Design's change announcements and syncs its items by id
+(create, remove, update). Mouse presses pick an interaction from
+:mod:`.interactions`; the interaction asks the Editor for one undo command.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneDragDropEvent,
+    QGraphicsSceneMouseEvent,
+)
+
+from ...model import Design, Role
+from .. import geometry as geo
+from ..badges import Badge, node_badges
+from ..editor import KIND_MIME, Editor
+from . import style
+from .interactions import (
+    Interaction,
+    MoveInteraction,
+    NewLinkInteraction,
+    ResizeInteraction,
+    RubberBandInteraction,
+)
+from .items import ContainerItem, LinkItem, NodeItem
+
+BoxItem = NodeItem | ContainerItem
+MARGIN = 1500.0
+LABEL_LIMIT = 80  # above this many links, arrow labels show only when selected
+
+
+class DesignScene(QGraphicsScene):
+    message = Signal(str)
+    nodeActivated = Signal(str)  # double-click on a box
+    synced = Signal()
+
+    def __init__(self, editor: Editor, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.editor = editor
+        self.snap_to_grid = True
+        self.design: Design = editor.design
+        self._boxes: dict[str, BoxItem] = {}
+        self._links: dict[tuple[str, str], LinkItem] = {}
+        self._badges: dict[str, list[Badge]] = {}
+        self._report_revision: int | None = None
+        self._interaction: Interaction | None = None
+        self._drop_target: ContainerItem | None = None
+        self._highlighted: set[str] = set()
+        self.setBackgroundBrush(style.CANVAS_BG)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        editor.message.connect(self.message)
+        editor.designReplaced.connect(self.set_design)
+        self.selectionChanged.connect(self._update_pool_highlight)
+        self.design.subscribe(self._on_changed)
+        self.sync()
+
+    # -- mirror the design -------------------------------------------------------
+    def set_design(self, design: Design) -> None:
+        self.cancel_interaction()
+        self.design.unsubscribe(self._on_changed)
+        self.design = design
+        design.subscribe(self._on_changed)
+        for item in list(self._boxes.values()) + list(self._links.values()):
+            self.removeItem(item)
+        self._boxes.clear()
+        self._links.clear()
+        self._badges = {}
+        self._report_revision = None
+        self.setSceneRect(QRectF())
+        self.sync()
+
+    def _on_changed(self, design: Design) -> None:
+        if self._interaction is not None and not isinstance(self._interaction, RubberBandInteraction):
+            self.cancel_interaction()  # e.g. an undo in the middle of a drag
+        self.sync()
+
+    def sync(self) -> None:
+        """Make the items match the design: create, remove and update by id."""
+        d = self.design
+        for nid in list(self._boxes):
+            node = d.nodes.get(nid)
+            item = self._boxes[nid]
+            if node is None or node.is_container != isinstance(item, ContainerItem):
+                self.removeItem(item)
+                del self._boxes[nid]
+        pool: dict[str, int] = {}
+        for lk in d.links:
+            pool[lk.source] = pool.get(lk.source, 0) + 1
+        stale = self._report_revision != d.revision
+        for nid, node in d.nodes.items():
+            item = self._boxes.get(nid)
+            if item is None:
+                item = ContainerItem(nid) if node.is_container else NodeItem(nid)
+                self._boxes[nid] = item
+                self.addItem(item)
+            rect = geo.node_rect(node)
+            if isinstance(item, ContainerItem):
+                item.sync(node, rect, len(d.ancestors(nid)))
+            else:
+                item.sync(node, rect, pool.get(nid, 0) if node.role is Role.ROUTER else 0)
+            item.set_badges(self._badges.get(nid, []), stale)
+        keys = {lk.key: lk for lk in d.links}
+        for key in list(self._links):
+            if key not in keys:
+                self.removeItem(self._links.pop(key))
+        seen: dict[str, int] = {}
+        labels = len(keys) <= LABEL_LIMIT
+        for key, lk in keys.items():
+            item = self._links.get(key)
+            if item is None:
+                item = LinkItem(*key)
+                self._links[key] = item
+                self.addItem(item)
+            src = d.nodes[lk.source]
+            router = src.role is Role.ROUTER
+            seen[lk.source] = seen.get(lk.source, 0) + 1
+            item.sync(lk, router, (seen[lk.source], pool.get(lk.source, 0)) if router else (0, 0))
+            if item.show_label != labels:
+                item.show_label = labels
+                item.update()
+            self._adjust(item)
+        self._grow_scene_rect()
+        self._update_pool_highlight()
+        self.synced.emit()
+
+    def _grow_scene_rect(self) -> None:
+        rects = [geo.node_rect(n) for n in self.design.nodes.values()]
+        box = geo.union(rects) or (0.0, 0.0, 800.0, 600.0)
+        want = QRectF(box[0] - MARGIN, box[1] - MARGIN, box[2] + 2 * MARGIN, box[3] + 2 * MARGIN)
+        current = self.sceneRect()
+        if current.isEmpty() or not current.contains(want):
+            self.setSceneRect(want.united(current) if not current.isEmpty() else want)
+
+    def _adjust(self, link: LinkItem) -> None:
+        a, b = self._boxes.get(link.source), self._boxes.get(link.target)
+        if a is not None and b is not None:
+            link.adjust(a.scene_rect(), b.scene_rect())
+
+    def adjust_links(self, node_ids: list[str] | set[str]) -> None:
+        """Re-route the arrows touching these nodes (while a drag previews a move)."""
+        ids = set(node_ids)
+        for key, item in self._links.items():
+            if key[0] in ids or key[1] in ids:
+                self._adjust(item)
+
+    # -- the analysis ------------------------------------------------------------
+    def apply_report(self, report: object, revision: int) -> None:
+        """Show a fresh report's badges (the caller already dropped stale reports)."""
+        self._badges = node_badges(self.design, report)
+        self._report_revision = revision
+        for nid, item in self._boxes.items():
+            item.set_badges(self._badges.get(nid, []), False)
+
+    def clear_report(self) -> None:
+        self._badges = {}
+        self._report_revision = None
+        for item in self._boxes.values():
+            item.set_badges([], False)
+
+    def badges(self, node_id: str) -> list[Badge]:
+        item = self._boxes.get(node_id)
+        return list(item.badges) if item is not None else []
+
+    # -- lookups -----------------------------------------------------------------
+    def item_for(self, node_id: str | None) -> BoxItem | None:
+        return self._boxes.get(node_id) if node_id else None
+
+    def link_item(self, source: str, target: str) -> LinkItem | None:
+        return self._links.get((source, target))
+
+    def node_items(self) -> dict[str, BoxItem]:
+        return dict(self._boxes)
+
+    def link_items(self) -> dict[tuple[str, str], LinkItem]:
+        return dict(self._links)
+
+    def node_item_at(self, pos: QPointF, exclude: QGraphicsItem | None = None) -> NodeItem | None:
+        for item in self.items(pos):
+            if isinstance(item, NodeItem) and item is not exclude and item.rect().contains(item.mapFromScene(pos)):
+                return item
+        return None
+
+    def selected_node_ids(self) -> list[str]:
+        chosen = {i.node_id for i in self.selectedItems() if isinstance(i, (NodeItem, ContainerItem))}
+        return [nid for nid in self.design.nodes if nid in chosen]
+
+    def selected_link_keys(self) -> list[tuple[str, str]]:
+        chosen = {i.key for i in self.selectedItems() if isinstance(i, LinkItem)}
+        return [lk.key for lk in self.design.links if lk.key in chosen]
+
+    def select_ids(self, node_ids: list[str], links: list[tuple[str, str]] = ()) -> None:  # type: ignore[assignment]
+        self.blockSignals(True)
+        self.clearSelection()
+        for nid in node_ids:
+            if nid in self._boxes:
+                self._boxes[nid].setSelected(True)
+        for key in links:
+            if key in self._links:
+                self._links[key].setSelected(True)
+        self.blockSignals(False)
+        self.selectionChanged.emit()
+
+    def select_all(self) -> None:
+        self.select_ids(list(self._boxes), list(self._links))
+
+    def select_in(self, band: QRectF, keep: set[QGraphicsItem]) -> None:
+        """Select every box and arrow fully inside ``band`` (plus ``keep``)."""
+        self.blockSignals(True)
+        self.clearSelection()
+        for item in keep:
+            item.setSelected(True)
+        for item in self._boxes.values():
+            if band.contains(item.scene_rect()):
+                item.setSelected(True)
+        for item in self._links.values():
+            line = item.line
+            if band.contains(line.p1()) and band.contains(line.p2()):
+                item.setSelected(True)
+        self.blockSignals(False)
+        self.selectionChanged.emit()
+
+    def _update_pool_highlight(self) -> None:
+        """A selected router shows its pool: its targets glow in the pool colour."""
+        want: set[str] = set()
+        for nid in self.selected_node_ids():
+            node = self.design.nodes.get(nid)
+            if node is not None and node.role is Role.ROUTER:
+                want.update(lk.target for lk in self.design.links_from(nid))
+        for nid in self._highlighted - want:
+            item = self._boxes.get(nid)
+            if isinstance(item, NodeItem) and item.highlight == style.POOL_COLOUR:
+                item.set_highlight(None)
+        for nid in want:
+            item = self._boxes.get(nid)
+            if isinstance(item, NodeItem) and item.highlight is None:
+                item.set_highlight(style.POOL_COLOUR)
+        self._highlighted = want
+
+    # -- gestures ----------------------------------------------------------------
+    def start_interaction(self, interaction: Interaction) -> None:
+        self.cancel_interaction()
+        self._interaction = interaction
+
+    def end_interaction(self, interaction: Interaction) -> None:
+        if self._interaction is interaction:
+            self._interaction = None
+
+    def cancel_interaction(self) -> None:
+        if self._interaction is not None:
+            self._interaction.cancel()
+        self._interaction = None
+
+    @property
+    def interaction(self) -> Interaction | None:
+        return self._interaction
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        pos = event.scenePos()
+        additive = bool(event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                             | Qt.KeyboardModifier.ShiftModifier
+                                             | Qt.KeyboardModifier.MetaModifier))
+        hits = [i for i in self.items(pos) if isinstance(i, (NodeItem, ContainerItem, LinkItem))]
+        # 1. a link handle on a box
+        for item in hits:
+            if isinstance(item, NodeItem) and item.handle_at(pos) and not additive:
+                self.start_interaction(NewLinkInteraction(self, item, pos))
+                event.accept()
+                return
+            if isinstance(item, NodeItem):
+                break
+        # 2. a resize grip on a selected container
+        for item in self._boxes.values():
+            if isinstance(item, ContainerItem) and item.grip_at(pos):
+                self.start_interaction(ResizeInteraction(self, item, item.grip_at(pos) or "br", pos))
+                event.accept()
+                return
+        top = hits[0] if hits else None
+        if isinstance(top, (NodeItem, ContainerItem)):
+            if additive:
+                top.setSelected(not top.isSelected())
+            else:
+                if not top.isSelected():
+                    self.select_ids([top.node_id])
+                self.start_interaction(MoveInteraction(self, pos, self.selected_node_ids(), top.node_id))
+        elif isinstance(top, LinkItem):
+            if additive:
+                top.setSelected(not top.isSelected())
+            else:
+                self.select_ids([], [top.key])
+        else:
+            if not additive:
+                self.clearSelection()
+            self.start_interaction(RubberBandInteraction(self, pos, additive))
+        event.accept()
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if self._interaction is not None:
+            self._interaction.mouse_move(event.scenePos(), event.modifiers())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if self._interaction is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._interaction.mouse_release(event.scenePos(), event.modifiers())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        for item in self.items(event.scenePos()):
+            if isinstance(item, (NodeItem, ContainerItem)):
+                self.nodeActivated.emit(item.node_id)
+                event.accept()
+                return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            if self._interaction is not None:
+                self.cancel_interaction()
+            else:
+                self.clearSelection()
+            event.accept()
+            return
+        steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
+                 Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+        if key in steps and self.selected_node_ids():
+            step = 1.0 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else geo.GRID
+            dx, dy = steps[key]
+            ids = self.selected_node_ids()
+            self.editor.move({nid: (dx * step, dy * step) for nid in ids},
+                             text=f"Nudge {len(self.editor.top_level(ids))} node(s)")
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # -- palette drops -----------------------------------------------------------
+    def _kind_of(self, event: QGraphicsSceneDragDropEvent) -> str | None:
+        md = event.mimeData()
+        if md is None or not md.hasFormat(KIND_MIME):
+            return None
+        return bytes(md.data(KIND_MIME).data()).decode("utf-8")
+
+    def _show_drop_target(self, pos: QPointF | None) -> None:
+        cid = geo.container_at(self.design, pos.x(), pos.y()) if pos is not None else None
+        item = self._boxes.get(cid) if cid else None
+        target = item if isinstance(item, ContainerItem) else None
+        if target is not self._drop_target:
+            if self._drop_target is not None:
+                self._drop_target.set_highlight(None)
+            if target is not None:
+                target.set_highlight(style.OK_TARGET)
+            self._drop_target = target
+
+    def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
+        if self._kind_of(event):
+            event.acceptProposedAction()
+            self._show_drop_target(event.scenePos())
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
+        if self._kind_of(event):
+            event.acceptProposedAction()
+            self._show_drop_target(event.scenePos())
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
+        self._show_drop_target(None)
+        event.accept()
+
+    def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
+        kind = self._kind_of(event)
+        self._show_drop_target(None)
+        if not kind:
+            event.ignore()
+            return
+        pos = event.scenePos()
+        self.add_kind_at(kind, pos)
+        event.acceptProposedAction()
+
+    def add_kind_at(self, kind: str, pos: QPointF) -> str:
+        nid = self.editor.add_node(kind, pos.x(), pos.y())
+        self.select_ids([nid])
+        return nid

@@ -1,0 +1,179 @@
+"""Parsing what people type into the properties panel, and formatting numbers to show.
+
+Pure Python (no Qt) so the rules are easy to test: every parser either returns the
+values to apply or raises ``ValueError`` with a message meant for the person typing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+_NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_PERCENT = re.compile(rf"^\s*({_NUM})\s*%\s*$")
+_PLAIN = re.compile(rf"^\s*({_NUM})\s*$")
+_NINES = re.compile(rf"^\s*({_NUM})\s*(?:nines|9s)\s*$", re.IGNORECASE)
+_RATIO = re.compile(
+    rf"^\s*(?:mtbf\s*)?({_NUM})\s*(?:h|hours?)?\s*(?:/|,)\s*(?:mttr\s*)?({_NUM})\s*(?:h|hours?)?\s*$",
+    re.IGNORECASE,
+)
+
+AVAILABILITY_HINT = "e.g. 99.95 %, 0.9995, 3.5 nines or MTBF/MTTR hours like 720/1"
+
+
+def parse_fraction(text: str, what: str = "availability") -> float:
+    """A probability in (0, 1] from "99.95 %", "99.95", "0.9995" or "3 nines"."""
+    if not text.strip():
+        raise ValueError(f"enter an {what} ({AVAILABILITY_HINT})")
+    m = _PERCENT.match(text)
+    if m:
+        value = float(m.group(1)) / 100.0
+    elif _NINES.match(text):
+        n = float(_NINES.match(text).group(1))  # type: ignore[union-attr]
+        if not 0 < n <= 15:
+            raise ValueError("nines must be between 0 and 15")
+        value = 1.0 - 10.0 ** (-n)
+    elif _PLAIN.match(text):
+        value = float(_PLAIN.match(text).group(1))  # type: ignore[union-attr]
+        if 1.0 < value <= 100.0:  # "99.95" can only mean a percentage
+            value /= 100.0
+    else:
+        raise ValueError(f"“{text.strip()}” is not an {what} ({AVAILABILITY_HINT})")
+    if not math.isfinite(value) or not 0.0 < value <= 1.0:
+        raise ValueError(f"{what} must be above 0 % and at most 100 %")
+    return value
+
+
+def parse_availability(text: str) -> dict[str, Any]:
+    """Node fields from an availability entry: a probability, or MTBF/MTTR in hours."""
+    m = _RATIO.match(text)
+    if m:
+        mtbf, mttr = float(m.group(1)), float(m.group(2))
+        if not (math.isfinite(mtbf) and mtbf > 0):
+            raise ValueError("MTBF must be a positive number of hours")
+        if not (math.isfinite(mttr) and mttr >= 0):
+            raise ValueError("MTTR must be zero or a positive number of hours")
+        return {"availability": 1.0, "mtbf_hours": mtbf, "mttr_hours": mttr}
+    return {"availability": parse_fraction(text), "mtbf_hours": None, "mttr_hours": None}
+
+
+def parse_number(text: str, *, low: float = 0.0, low_open: bool = False, blank: Any = ...,
+                 what: str = "value") -> Any:
+    """A finite number at least ``low`` (or above it); ``blank`` is returned for empty text."""
+    t = text.strip().replace(",", "")
+    if not t:
+        if blank is ...:
+            raise ValueError(f"enter a {what}")
+        return blank
+    if t.endswith("%"):
+        raise ValueError(f"{what} is a plain number, not a percentage")
+    try:
+        value = float(t)
+    except ValueError:
+        raise ValueError(f"“{text.strip()}” is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number")
+    if value < low or (low_open and value == low):
+        bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
+        raise ValueError(f"{what} must be {bound}")
+    return value
+
+
+def parse_int(text: str, *, low: int = 1, allow_auto: bool = False, what: str = "value",
+              high: int = 1_000_000) -> int | str:
+    """A whole number at least ``low``; "auto" (or blank) when allowed."""
+    t = text.strip().lower()
+    if allow_auto and t in ("", "auto"):
+        return "auto"
+    try:
+        value = float(t)
+    except ValueError:
+        extra = ' or "auto"' if allow_auto else ""
+        raise ValueError(f"{what} must be a whole number{extra}") from None
+    if not value.is_integer():
+        raise ValueError(f"{what} must be a whole number")
+    if value < low:
+        raise ValueError(f"{what} must be at least {low}")
+    if value > high:
+        raise ValueError(f"{what} must be at most {high}")
+    return int(value)
+
+
+def parse_zone_list(text: str, zones: set[str]) -> list[str]:
+    """Zone ids separated by commas or spaces; each must exist."""
+    ids = [p for p in re.split(r"[,\s]+", text.strip()) if p]
+    unknown = [z for z in ids if z not in zones]
+    if unknown:
+        raise ValueError(f"no zone or region called {', '.join(unknown)}")
+    return ids
+
+
+# -- formatting -------------------------------------------------------------------
+def fmt_number(value: float | None, blank: str = "") -> str:
+    """A number as people write it: 1200, 0.5, 12.25 (no float noise)."""
+    if value is None:
+        return blank
+    if float(value).is_integer():
+        return f"{int(value)}"
+    return f"{value:.6g}"
+
+
+def fmt_percent(availability: float, unavailability: float | None = None) -> str:
+    """Availability as a percentage with as many decimals as its nines need."""
+    u = 1.0 - availability if unavailability is None else unavailability
+    if u <= 0.0:
+        return "100 %"
+    n = -math.log10(u)
+    decimals = min(max(int(math.floor(n + 1e-9)) - 1, 1), 7)
+    text = f"{availability * 100:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0")
+        if text.endswith("."):
+            text += "0"
+    if text.startswith("100") and u > 0:  # never round a fallible thing up to 100 %
+        text = "99." + "9" * decimals
+    return f"{text} %"
+
+
+def fmt_nines(nines: float) -> str:
+    if math.isinf(nines):
+        return "∞ nines"
+    return f"{nines:.2f} nines"
+
+
+def fmt_downtime(minutes: float) -> str:
+    """Downtime a year as the largest sensible units: "4 h 7 min", "26 s", "3.2 days"."""
+    if not math.isfinite(minutes):
+        return "—"
+    if minutes <= 0:
+        return "none"
+    seconds = minutes * 60.0
+    if seconds < 60:
+        return f"{seconds:.0f} s" if seconds >= 1 else f"{seconds:.2g} s"
+    if minutes < 60:
+        return f"{minutes:.1f} min" if minutes < 10 else f"{minutes:.0f} min"
+    hours = minutes / 60.0
+    if hours < 48:
+        h = int(hours)
+        m = int(round(minutes - h * 60))
+        if m == 60:
+            h, m = h + 1, 0
+        return f"{h} h {m} min" if m else f"{h} h"
+    return f"{hours / 24:.1f} days"
+
+
+def fmt_utilization(u: float | None) -> str:
+    if u is None:
+        return ""
+    if not math.isfinite(u):
+        return "∞ %"
+    return f"{u * 100:.0f} %"
+
+
+def fmt_headroom(h: float | None) -> str:
+    if h is None or (isinstance(h, float) and math.isnan(h)):
+        return "—"
+    if math.isinf(h):
+        return "unlimited"
+    return f"{h:.2f}×"

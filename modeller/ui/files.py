@@ -1,0 +1,247 @@
+"""Files in the GUI: settings location, recent files, saving with QSaveFile, autosave/recovery.
+
+Autosave writes the design to a recovery file (AppDataLocation/recovery, or
+``$MODELLER_CONFIG_DIR/recovery``) every few seconds while there are unsaved
+changes, and shortly after every undo-stack change. A clean save or close
+removes it; a recovery file left behind by a process that is gone is offered at
+the next start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QByteArray,
+    QIODevice,
+    QObject,
+    QSaveFile,
+    QSettings,
+    QStandardPaths,
+    QTimer,
+    Signal,
+)
+
+from ..model import Design, DesignError, dumps_design, loads_design
+
+ORGANISATION = "Modeller"
+APPLICATION = "Modeller"
+CONFIG_ENV = "MODELLER_CONFIG_DIR"
+MAX_RECENT = 10
+AUTOSAVE_MS = 5000
+AFTER_EDIT_MS = 1500
+RECOVERY_SUFFIX = ".arch.json"
+
+
+def config_dir() -> Path:
+    """Where settings and recovery files live: ``$MODELLER_CONFIG_DIR`` or AppDataLocation."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        p = Path(env)
+    else:
+        loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        p = Path(loc) if loc else Path.home() / ".modeller"
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def settings() -> QSettings:
+    """The app's settings; an INI file under ``$MODELLER_CONFIG_DIR`` when that is set (tests)."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return QSettings(str(Path(env) / "modeller.ini"), QSettings.Format.IniFormat)
+    return QSettings(ORGANISATION, APPLICATION)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write with QSaveFile + commit: the old file stays intact until the new one is complete."""
+    f = QSaveFile(str(path))
+    if not f.open(QIODevice.OpenModeFlag.WriteOnly):
+        raise OSError(f"cannot write {path}: {f.errorString()}")
+    data = text.encode("utf-8")
+    if f.write(QByteArray(data)) != len(data):
+        err = f.errorString()
+        f.cancelWriting()
+        raise OSError(f"cannot write {path}: {err}")
+    if not f.commit():
+        raise OSError(f"cannot write {path}: {f.errorString()}")
+
+
+def save_design_file(design: Design, path: str | os.PathLike[str]) -> None:
+    write_text(path, dumps_design(design))
+
+
+# -- recent files -------------------------------------------------------------------
+class RecentFiles:
+    """A bounded most-recent-first list of opened files that drops missing ones."""
+
+    KEY = "recentFiles"
+
+    def __init__(self, limit: int = MAX_RECENT) -> None:
+        self.limit = limit
+
+    def list(self) -> list[str]:
+        raw = settings().value(self.KEY, [])
+        if isinstance(raw, str):
+            raw = [raw] if raw else []
+        files = [str(p) for p in (raw or []) if p and Path(str(p)).exists()]
+        return files[: self.limit]
+
+    def _store(self, files: list[str]) -> None:
+        s = settings()
+        s.setValue(self.KEY, files[: self.limit])
+        s.sync()
+
+    def add(self, path: str | os.PathLike[str]) -> None:
+        p = str(Path(path).resolve())
+        files = [f for f in self.list() if f != p]
+        self._store([p, *files])
+
+    def remove(self, path: str) -> None:
+        self._store([f for f in self.list() if f != str(Path(path).resolve())])
+
+    def clear(self) -> None:
+        self._store([])
+
+
+# -- autosave and recovery ---------------------------------------------------------
+@dataclass
+class Recovery:
+    """A recovery file left by a session that did not close cleanly."""
+
+    path: Path
+    meta_path: Path
+    original: str | None
+    saved_at: float
+    name: str
+
+    def load(self) -> Design:
+        return loads_design(self.path.read_text(encoding="utf-8"), str(self.path))
+
+    def discard(self) -> None:
+        for p in (self.path, self.meta_path):
+            try:
+                p.unlink()
+            except FileNotFoundError:
+                pass
+
+    def describe(self) -> str:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.saved_at))
+        what = Path(self.original).name if self.original else "an unsaved design"
+        return f"“{self.name}” ({what}), autosaved {when}"
+
+
+def recovery_dir() -> Path:
+    p = config_dir() / "recovery"
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def find_recoveries(include_own: bool = False) -> list[Recovery]:
+    """Recovery files whose session ended without a clean close, newest first."""
+    out = []
+    for meta_path in recovery_dir().glob("*.meta.json"):
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        path = meta_path.with_name(meta_path.name.replace(".meta.json", RECOVERY_SUFFIX))
+        if not path.exists():
+            continue
+        pid = int(meta.get("pid", 0))
+        if pid and _alive(pid) and not (include_own and pid == os.getpid()):
+            continue  # another running window owns it
+        out.append(Recovery(path, meta_path, meta.get("original"), float(meta.get("saved_at", 0)),
+                            str(meta.get("name", "Untitled"))))
+    out.sort(key=lambda r: -r.saved_at)
+    return out
+
+
+class Autosaver(QObject):
+    """Writes the design to this window's recovery file while it has unsaved changes."""
+
+    saved = Signal(str)  # recovery path
+    error = Signal(str)
+
+    def __init__(self, editor, path_source, parent: QObject | None = None,  # noqa: ANN001
+                 interval_ms: int = AUTOSAVE_MS, after_edit_ms: int = AFTER_EDIT_MS) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self._path_source = path_source  # () -> current file path or None
+        token = uuid.uuid4().hex[:12]
+        self.path = recovery_dir() / f"session-{token}{RECOVERY_SUFFIX}"
+        self.meta_path = recovery_dir() / f"session-{token}.meta.json"
+        self._written: tuple[int, int] | None = None
+        self._generation = 0
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.autosave)
+        self.timer.start()
+        self.soon = QTimer(self)
+        self.soon.setSingleShot(True)
+        self.soon.setInterval(after_edit_ms)
+        self.soon.timeout.connect(self.autosave)
+        editor.undo_stack.indexChanged.connect(lambda _i: self.soon.start())
+        editor.designReplaced.connect(self._on_replaced)
+
+    def _on_replaced(self, _design: Design) -> None:
+        self._generation += 1
+        self._written = None
+
+    def needed(self) -> bool:
+        return not self.editor.undo_stack.isClean()
+
+    def autosave(self) -> bool:
+        """Write the recovery file if there are unsaved changes not yet written."""
+        if not self.needed():
+            self.discard()
+            return False
+        design = self.editor.design
+        key = (self._generation, design.revision)
+        if key == self._written and self.path.exists():
+            return False
+        try:
+            write_text(self.path, dumps_design(design))
+            original = self._path_source()
+            meta = {"pid": os.getpid(), "original": original, "saved_at": time.time(), "name": design.name}
+            write_text(self.meta_path, json.dumps(meta))
+        except OSError as exc:
+            self.error.emit(f"Autosave failed: {exc}")
+            return False
+        self._written = key
+        self.saved.emit(str(self.path))
+        return True
+
+    def discard(self) -> None:
+        """Remove this window's recovery file (after a clean save or close)."""
+        for p in (self.path, self.meta_path):
+            try:
+                p.unlink()
+            except FileNotFoundError:
+                pass
+        self._written = None
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.soon.stop()
+
+
+__all__ = ["Autosaver", "DesignError", "RecentFiles", "Recovery", "config_dir", "find_recoveries",
+           "save_design_file", "settings", "write_text"]

@@ -1,0 +1,151 @@
+"""How the canvas feels on big designs: scene build, first paint, edit-to-badge latency, UI stalls.
+
+    python -m tests.bench.bench_gui                     # the bundled 300-node example
+    python -m tests.bench.bench_gui --sizes 130 300 500 --repeat 5
+    python -m tests.bench.bench_analysis --bench gui    # through the shared bench runner
+
+Rows (medians of ``repeat`` samples, one warm-up):
+
+- ``scene build`` — replace the document and sync every item (``Editor.set_design``);
+- ``first paint`` — render the fitted view once (``viewport().grab()``);
+- ``edit→badge`` — push one property edit (a node's availability) and wait until the
+  badges show the report for that revision: debounce (150 ms, as in the app) +
+  design copy + analysis in the worker thread + applying the badges;
+- ``edit→badge − debounce`` — the same without the fixed 150 ms wait;
+- ``max UI stall`` — the longest gap between 10 ms timer ticks on the UI thread during
+  one edit→badge cycle: how long the window could not react while the engine ran.
+
+Runs offscreen when there is no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import modeller.ui  # noqa: E402,F401  (PySide6 work-around first)
+from modeller.model import Design, load_design  # noqa: E402
+
+from .bench_analysis import Row, machine_line, print_table, register  # noqa: E402
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "large-300.arch.json"
+DEBOUNCE_MS = 150
+
+
+def _app():  # noqa: ANN202
+    from modeller.ui.app import application
+
+    return application([])
+
+
+def measure(design: Design, label: str, repeat: int = 5) -> list[Row]:
+    """Time the canvas on one design (a fresh window, autosave off)."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+
+    from modeller.ui.commands import SetNodeFieldsCommand
+    from modeller.ui.main_window import MainWindow
+
+    app = _app()
+    w = MainWindow(autosave=False, analysis_delay_ms=DEBOUNCE_MS)
+    w.resize(1440, 900)
+    w.show()
+    app.processEvents()
+    n, m = len(design.nodes), len(design.links)
+    rows = {k: Row("gui", k, n, m, note=label) for k in
+            ("scene build", "first paint", "edit→badge", "edit→badge − debounce", "max UI stall")}
+
+    def wait_for(pred, timeout_s: float = 60.0) -> None:  # noqa: ANN001
+        end = time.perf_counter() + timeout_s
+        loop = QEventLoop()
+        while not pred():
+            if time.perf_counter() > end:
+                raise TimeoutError(f"no report after {timeout_s} s ({w.analysis.last_error})")
+            # block in the event loop like the app does (a busy Python loop would steal the GIL)
+            loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
+    def fresh() -> bool:
+        a = w.analysis
+        return not a.busy and a.last_revision == w.editor.design.revision and a.last_report is not None
+
+    try:
+        for i in range(repeat + 1):
+            copy = design.copy()
+            t0 = time.perf_counter()
+            w.editor.set_design(copy)
+            t1 = time.perf_counter()
+            w.view.fit()
+            w.view.viewport().grab()
+            t2 = time.perf_counter()
+            wait_for(fresh)
+            # one edit: toggle the availability of a worker node
+            target = next(x for x in copy.nodes.values() if x.kind == "service")
+            new = 0.995 if target.availability != 0.995 else 0.999
+            ticks: list[int] = []
+            clock = QElapsedTimer()
+            clock.start()
+            timer = QTimer()
+            timer.timeout.connect(lambda t=ticks, c=clock: t.append(c.elapsed()))
+            timer.start(10)
+            t3 = time.perf_counter()
+            w.editor.push(SetNodeFieldsCommand(copy, {target.id: {"availability": new}}, "bench edit"))
+            wait_for(fresh)
+            t4 = time.perf_counter()
+            timer.stop()
+            app.processEvents()
+            gaps = [b - a for a, b in zip(ticks, ticks[1:])] or [0]
+            if i == 0:
+                continue  # warm-up
+            rows["scene build"].samples.append(t1 - t0)
+            rows["first paint"].samples.append(t2 - t1)
+            rows["edit→badge"].samples.append(t4 - t3)
+            rows["edit→badge − debounce"].samples.append(max(t4 - t3 - DEBOUNCE_MS / 1000, 0))
+            rows["max UI stall"].samples.append(max(gaps) / 1000.0)
+            assert w.scene.badges(target.id), "no badge after the edit"
+    finally:
+        w.editor.undo_stack.setClean()
+        w.shutdown()
+        w.close()
+        w.deleteLater()
+        app.processEvents()
+    return list(rows.values())
+
+
+@register("gui")
+def bench_gui(designs: dict[int, Design], repeat: int) -> list[Row]:
+    """Generated designs of each size, plus the bundled 300-node example."""
+    reps = max(3, min(repeat, 5))
+    rows: list[Row] = []
+    if EXAMPLE.exists():
+        rows += measure(load_design(EXAMPLE), EXAMPLE.name, reps)
+    for size, design in designs.items():
+        rows += measure(design, f"generated {size}", reps)
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark the canvas (issue 4).")
+    ap.add_argument("--sizes", type=int, nargs="*", default=[],
+                    help="also time generated designs of about these node counts")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--file", type=Path, default=EXAMPLE, help="a design file to time")
+    args = ap.parse_args(argv)
+    print(machine_line())
+    rows = measure(load_design(args.file), args.file.name, args.repeat)
+    if args.sizes:
+        from .bench_analysis import designs_for
+
+        for size, design in designs_for(args.sizes).items():
+            rows += measure(design, f"generated {size}", args.repeat)
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
