@@ -273,7 +273,10 @@ class MainWindow(QMainWindow):
 
     def _on_report(self, report: object, revision: int) -> None:
         self.scene.apply_report(report, revision)
-        self.banner.show_report(report)
+        if self.editor.design.clients():
+            self.banner.show_report(report)
+        else:  # "every client is served" holds vacuously: say what is missing instead
+            self.banner.show_message(NO_CLIENT)
         self.properties.set_report(report)
 
     def _on_analysis_failed(self, message: str) -> None:
