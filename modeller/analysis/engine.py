@@ -141,6 +141,7 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
                              nines(exact.q_serve[nid]), load_rps=cn.load, capacity_rps=cap,
                              utilization=util,
                              latency_ms=lat.nodes.get(nid) if lat is not None else None,
+                             end_to_end_ms=lat.end_to_end.get(nid) if lat is not None else None,
                              birnbaum=birnbaum, downtime_contribution_minutes=contribution,
                              availability_given_down=p_down, availability_given_up=p_up,
                              cost_month=cost, replicas=node.replicas)

@@ -72,7 +72,8 @@ class NodeResult:
     load_rps: float | None = None
     capacity_rps: float | None = None  # active replicas x per-replica capacity
     utilization: float | None = None
-    latency_ms: Latency | None = None
+    latency_ms: Latency | None = None  # the node's own station (queueing + service)
+    end_to_end_ms: Latency | None = None  # a request arriving here, everything below included
     birnbaum: float = 0.0
     downtime_contribution_minutes: float = 0.0
     availability_given_down: float = 0.0
@@ -161,6 +162,7 @@ class Report:
                 "capacity_rps": n.capacity_rps,
                 "utilization": n.utilization,
                 "latency_ms": n.latency_ms.to_dict() if n.latency_ms else None,
+                "end_to_end_ms": n.end_to_end_ms.to_dict() if n.end_to_end_ms else None,
                 "birnbaum": n.birnbaum,
                 "downtime_contribution_minutes": n.downtime_contribution_minutes,
                 "availability_given_down": n.availability_given_down,
