@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .files import APPLICATION, ORGANISATION, Recovery, find_recoveries
@@ -22,7 +22,30 @@ def application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setWindowIcon(QIcon(str(icon_path("modeller"))))
+        QGuiApplication.setDesktopFileName("modeller")  # the dock/taskbar finds our icon
     return app  # type: ignore[return-value]
+
+
+class FileOpenFilter(QObject):
+    """macOS hands files opened from Finder to a running app as QFileOpenEvent."""
+
+    def __init__(self, windows: list[MainWindow]) -> None:
+        super().__init__()
+        self.windows = windows
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = event.file()
+            if path:
+                target = self.windows[0] if self.windows and not self.windows[0].editor.design.nodes \
+                    and self.windows[0].editor.undo_stack.isClean() else MainWindow()
+                if target not in self.windows:
+                    self.windows.append(target)
+                target.open_file(path, ask=False)
+                target.show()
+                target.raise_()
+            return True
+        return False
 
 
 def offer_recovery(window: MainWindow, recoveries: list[Recovery]) -> list[MainWindow]:
@@ -64,4 +87,6 @@ def run(files: list[str]) -> int:
         w.show()
     first.raise_()
     app._modeller_windows = windows  # type: ignore[attr-defined]  # keep them alive
+    opener = FileOpenFilter(windows)
+    app.installEventFilter(opener)
     return app.exec()
