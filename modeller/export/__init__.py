@@ -1,15 +1,19 @@
-"""Exports (HTML/Markdown/CSV reports, draw.io) and the draw.io import.
+"""Exports (HTML/Markdown/CSV reports, draw.io, PNG/SVG/PDF pictures) and the draw.io import.
 
 Everything here reads a ``Design`` and a ``Report``; no number is recomputed. The
 headless commands ``modeller export`` and ``modeller import-drawio`` live here as
 ``export_command`` / ``import_command`` so the CLI only wires arguments to them
-(see ``add_commands``).
+(see ``add_commands``). Pictures come from :mod:`.diagram`, which needs Qt: it is
+imported only when a picture is asked for, so ``modeller analyze`` never loads Qt.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import struct
 import sys
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +23,8 @@ from .reports import CSV_COLUMNS, csv_report, html_report, markdown_report
 
 __all__ = [
     "export_drawio", "import_drawio", "csv_report", "html_report", "markdown_report",
-    "CSV_COLUMNS", "FORMATS", "export_text", "export_command", "import_command", "add_commands",
+    "CSV_COLUMNS", "FORMATS", "IMAGE_FORMATS", "export_text", "export_bytes", "embed_diagram",
+    "export_command", "import_command", "add_commands",
 ]
 
 EXIT_OK = 0
@@ -27,8 +32,12 @@ EXIT_REFUSED = 2
 
 # output suffix -> format name
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
-           ".csv": "csv", ".drawio": "drawio", ".xml": "drawio"}
-FORMAT_NAMES = ("html", "markdown", "csv", "drawio")
+           ".csv": "csv", ".drawio": "drawio", ".xml": "drawio",
+           ".png": "png", ".svg": "svg", ".pdf": "pdf"}
+IMAGE_FORMATS = ("png", "svg", "pdf")
+FORMAT_NAMES = ("html", "markdown", "csv", "drawio", *IMAGE_FORMATS)
+SUFFIXES = ".html, .md, .csv, .drawio, .png, .svg or .pdf"
+QT_MISSING = "PNG, SVG and PDF pictures need Qt: install PySide6-Essentials (pip install PySide6-Essentials)"
 
 
 def format_for(path: str, explicit: str | None = None) -> str | None:
@@ -41,11 +50,41 @@ def format_for(path: str, explicit: str | None = None) -> str | None:
     return FORMATS.get(Path(name).suffix)
 
 
+def embed_diagram(page: str, design: Any, report: Any) -> str:
+    """The HTML report with the diagram (its nines on every box) as an inline PNG.
+
+    The picture is a data URI, so the file stays self-contained (the report's CSP allows
+    ``img-src data:``). Without Qt the report is returned unchanged: tables and charts
+    are still complete.
+    """
+    try:
+        from .diagram import png_bytes
+    except ImportError:
+        return page
+    scale = 2.0
+    data = png_bytes(design, report, scale=scale, legend=False)
+    width, height = struct.unpack(">II", data[16:24])  # the PNG's IHDR chunk
+    alt = html_escape(f"Diagram of {design.name or 'the design'} with each part's availability")
+    figure = ("<h2>Diagram</h2>\n"
+              f'<figure class="diagram" style="margin: 0; overflow-x: auto;"><img alt="{alt}" '
+              f'width="{round(width / scale)}" height="{round(height / scale)}" '
+              'style="max-width: 100%; height: auto;" '
+              f'src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}"></figure>\n')
+    for marker in ("<h2>Charts</h2>", "</body>"):
+        if marker in page:
+            return page.replace(marker, figure + marker, 1)
+    return page + figure
+
+
 def export_text(fmt: str, design: Any, report: Any, *, source: str = "",
-                generated: Any = None) -> str:
-    """The text of one export format (``html``, ``markdown``, ``csv`` or ``drawio``)."""
+                generated: Any = None, diagram: bool = False) -> str:
+    """The text of one export format (``html``, ``markdown``, ``csv`` or ``drawio``).
+
+    ``diagram=True`` embeds the picture in an HTML report (needs Qt; see :func:`embed_diagram`).
+    """
     if fmt == "html":
-        return html_report(report, design, source=source, generated=generated)
+        text = html_report(report, design, source=source, generated=generated)
+        return embed_diagram(text, design, report) if diagram else text
     if fmt == "markdown":
         return markdown_report(report, design, source=source, generated=generated)
     if fmt == "csv":
@@ -55,27 +94,59 @@ def export_text(fmt: str, design: Any, report: Any, *, source: str = "",
     raise ValueError(f"unknown export format {fmt!r}")
 
 
+def export_bytes(fmt: str, design: Any, report: Any, *, source: str = "", generated: Any = None,
+                 scale: float = 2.0, transparent: bool = False, diagram: bool = True) -> bytes:
+    """The file contents for any export format; pictures and the HTML diagram need Qt
+    (``ImportError`` without it). ``scale`` and ``transparent`` apply to PNG."""
+    if fmt in IMAGE_FORMATS:
+        from .diagram import ensure_app, image_bytes
+
+        ensure_app(prefer_offscreen=True)  # a command needs no display; the GUI has its app
+        return image_bytes(fmt, design, report, scale=scale, transparent=transparent and fmt != "pdf",
+                           source=source, generated=generated)
+    if fmt == "html" and diagram:
+        try:
+            from .diagram import ensure_app
+        except ImportError:
+            diagram = False
+        else:
+            ensure_app(prefer_offscreen=True)
+    return export_text(fmt, design, report, source=source, generated=generated,
+                       diagram=diagram).encode("utf-8")
+
+
 def _refuse(message: str) -> int:
     print("modeller: " + " ".join(str(message).split()), file=sys.stderr)
     return EXIT_REFUSED
 
 
 def export_command(args: argparse.Namespace) -> int:
-    """``modeller export FILE -o OUT.{html,md,csv,drawio} [--format F] [--simulate YEARS]``.
+    """``modeller export FILE -o OUT.{html,md,csv,drawio,png,svg,pdf} [--format F] ...``.
 
     Reads ``args.file``, ``args.output`` and optionally ``args.format``, ``args.simulate``
-    (simulated years; None = the engine's default, 0 = none) and ``args.seed``. Returns 0,
-    or 2 with one line on stderr when the input or the output is refused.
+    (simulated years; None = the engine's default, 0 = none), ``args.seed``, ``args.scale``
+    (PNG pixels per canvas pixel, default 2) and ``args.transparent`` (PNG). Pictures and
+    draw.io use the live pass (exact numbers, no simulation or sweeps); an HTML report
+    embeds the diagram when Qt is installed. Returns 0, or 2 with one line on stderr when
+    the input or the output is refused.
     """
     src = str(args.file)
     out = str(getattr(args, "output", "") or "")
     if not out:
-        return _refuse("export needs an output file: add -o report.html (or .md, .csv, .drawio)")
+        return _refuse(f"export needs an output file: add -o report.html (or {SUFFIXES})")
     fmt = format_for(out, getattr(args, "format", None))
     if fmt is None:
         suffix = Path(out).suffix or "(none)"
-        return _refuse(f"{out}: unknown export type {suffix} — use .html, .md, .csv or .drawio "
-                       "(PNG/SVG/PDF images come from the GUI exporter)")
+        return _refuse(f"{out}: unknown export type {suffix} — use {SUFFIXES}")
+    scale = getattr(args, "scale", None)
+    scale = 2.0 if scale is None else float(scale)
+    if not (0 < scale <= 16):
+        return _refuse(f"--scale {scale:g}: use a number above 0 and at most 16 (2 is the default)")
+    if fmt in IMAGE_FORMATS:
+        try:
+            import PySide6.QtGui  # noqa: F401  (refuse early, before the analysis)
+        except ImportError:
+            return _refuse(QT_MISSING)
     try:
         design = load_design(src)
     except DesignError as err:
@@ -84,7 +155,7 @@ def export_command(args: argparse.Namespace) -> int:
 
     years = getattr(args, "simulate", None)
     options: dict[str, Any] = {}
-    if fmt == "drawio":  # the diagram shows exact numbers only: skip the slow extras
+    if fmt == "drawio" or fmt in IMAGE_FORMATS:  # exact numbers only: skip the slow extras
         options = {"simulation_years": 0, "sweeps": False}
     elif years is not None:
         options = {"simulation_years": max(int(years), 0), "seed": int(getattr(args, "seed", 0) or 0)}
@@ -92,9 +163,20 @@ def export_command(args: argparse.Namespace) -> int:
         report = analyze(design, **options)
     except DesignError as err:
         return _refuse(err.in_file(src) if not err.file else err)
-    text = export_text(fmt, design, report, source=Path(src).name)
     try:
-        atomic_write_text(out, text)
+        data = export_bytes(fmt, design, report, source=Path(src).name, scale=scale,
+                            transparent=bool(getattr(args, "transparent", False)))
+    except ImportError:
+        return _refuse(QT_MISSING)
+    except RuntimeError as exc:  # diagram.DiagramError: the picture could not be made
+        return _refuse(f"{out}: {exc}")
+    try:
+        if fmt in IMAGE_FORMATS:
+            from ..model import atomic_write_bytes
+
+            atomic_write_bytes(out, data)
+        else:
+            atomic_write_text(out, data.decode("utf-8"))
     except OSError as exc:
         return _refuse(f"{out}: cannot be written ({exc.strerror or exc}) — check the folder "
                        "exists and is writable")
@@ -129,17 +211,24 @@ def import_command(args: argparse.Namespace) -> int:
 def add_commands(sub: Any) -> None:
     """Add ``export`` and ``import-drawio`` to the CLI's sub-parsers (``func`` is set)."""
     exp = sub.add_parser(
-        "export", help="write an HTML/Markdown/CSV report or a draw.io diagram",
-        description="Analyse a design and write a report (.html, .md, .csv) or a draw.io "
-                    "diagram (.drawio) with the numbers on it. Exit 0 ok, 2 refused.")
+        "export", help="write a report (HTML/Markdown/CSV), a draw.io diagram or a picture",
+        description="Analyse a design and write a report (.html, .md, .csv), a draw.io "
+                    "diagram (.drawio) or a picture of the diagram with its numbers and a "
+                    "summary legend (.png, .svg, .pdf). Pictures work without a display. "
+                    "Exit 0 ok, 2 refused.")
     exp.add_argument("file", metavar="FILE", help="a *.arch.json design file")
     exp.add_argument("-o", "--output", required=True, metavar="OUT",
-                     help="output file; its suffix picks the format (.html .md .csv .drawio)")
+                     help="output file; its suffix picks the format "
+                          "(.html .md .csv .drawio .png .svg .pdf)")
     exp.add_argument("--format", choices=FORMAT_NAMES, help="override the format the suffix picks")
     exp.add_argument("--simulate", type=int, default=None, metavar="YEARS",
                      help="simulated years for the annual-downtime section (default: as "
                           "`analyze`; 0 leaves it out)")
     exp.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
+    exp.add_argument("--scale", type=float, default=2.0, metavar="N",
+                     help="PNG: pixels per canvas pixel (default 2; 1 = as on screen at 100 %%)")
+    exp.add_argument("--transparent", action="store_true",
+                     help="PNG/SVG: leave the background transparent instead of white")
     exp.set_defaults(func=export_command)
 
     imp = sub.add_parser(

@@ -10,6 +10,8 @@ import math
 import re
 from typing import Any
 
+from .. import formatting as F
+
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _PERCENT = re.compile(rf"^\s*({_NUM})\s*%\s*$")
 _PLAIN = re.compile(rf"^\s*({_NUM})\s*$")
@@ -120,60 +122,23 @@ def fmt_number(value: float | None, blank: str = "") -> str:
 
 
 def fmt_percent(availability: float, unavailability: float | None = None) -> str:
-    """Availability as a percentage with as many decimals as its nines need."""
-    u = 1.0 - availability if unavailability is None else unavailability
-    if u <= 0.0:
-        return "100 %"
-    n = -math.log10(u)
-    decimals = min(max(int(math.floor(n + 1e-9)) - 1, 1), 7)
-    text = f"{availability * 100:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0")
-        if text.endswith("."):
-            text += "0"
-    if text.startswith("100") and u > 0:  # never round a fallible thing up to 100 %
-        text = "99." + "9" * decimals
-    return f"{text} %"
+    """Availability as a percentage: the one rule of :mod:`modeller.formatting`."""
+    return F.fmt_percent(availability, unavailability)
 
 
 def fmt_nines(nines: float) -> str:
-    if math.isinf(nines):
-        return "∞ nines"
-    return f"{nines:.2f} nines"
+    return f"{F.fmt_nines(nines)} nines"
 
 
 def fmt_downtime(minutes: float) -> str:
-    """Downtime a year as the largest sensible units: "4 h 7 min", "26 s", "3.2 days"."""
-    if not math.isfinite(minutes):
-        return "—"
-    if minutes <= 0:
-        return "none"
-    seconds = minutes * 60.0
-    if seconds < 60:
-        return f"{seconds:.0f} s" if seconds >= 1 else f"{seconds:.2g} s"
-    if minutes < 60:
-        return f"{minutes:.1f} min" if minutes < 10 else f"{minutes:.0f} min"
-    hours = minutes / 60.0
-    if hours < 48:
-        h = int(hours)
-        m = int(round(minutes - h * 60))
-        if m == 60:
-            h, m = h + 1, 0
-        return f"{h} h {m} min" if m else f"{h} h"
-    return f"{hours / 24:.1f} days"
+    """Downtime a year as the largest sensible units: "4 h 7 min", "26 s"."""
+    return F.fmt_duration(minutes)
 
 
 def fmt_utilization(u: float | None) -> str:
-    if u is None:
-        return ""
-    if not math.isfinite(u):
-        return "∞ %"
-    return f"{u * 100:.0f} %"
+    return "" if u is None else F.fmt_util(u)
 
 
 def fmt_headroom(h: float | None) -> str:
-    if h is None or (isinstance(h, float) and math.isnan(h)):
-        return "—"
-    if math.isinf(h):
-        return "unlimited"
-    return f"{h:.2f}×"
+    """Short form for badges and the banner (they colour an overload instead of saying it)."""
+    return F.fmt_headroom(h).split(" — ")[0]

@@ -31,6 +31,7 @@ from .banner import Banner
 from .canvas.scene import DesignScene
 from .canvas.view import CanvasView, design_files
 from .editor import FRAGMENT_MIME, Editor
+from .export_actions import install_export_actions
 from .files import Autosaver, RecentFiles, Recovery, save_design_file
 from .palette import Palette
 from .paths import examples_dir, icon_path
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self._docks()
         self._actions()
         self._menus()
+        install_export_actions(self)
         self._toolbar()
         self._status()
         self._connect()
@@ -391,6 +393,13 @@ class MainWindow(QMainWindow):
             return False
         self._replace(Design(), None)
         self.show_status("New design")
+        return True
+
+    def open_design(self, design: Design) -> bool:
+        """Show a design made elsewhere (an import, a template) as a new untitled document."""
+        if not self.maybe_save():
+            return False
+        self._replace(design, None)
         return True
 
     def _replace(self, design: Design, path: str | None) -> None:

@@ -54,7 +54,7 @@ def test_csv_export_matches_the_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["{example}", "-o", "{tmp}/out.png"], "unknown export type .png"),
+    (["{example}", "-o", "{tmp}/out.gif"], "unknown export type .gif"),
     (["{tmp}/missing.arch.json", "-o", "{tmp}/out.html"], "cannot be read"),
     (["{bad}", "-o", "{tmp}/out.html"], "not valid JSON"),
     (["{example}", "-o", "{tmp}/no/such/dir/out.html"], "cannot be written"),

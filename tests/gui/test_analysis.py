@@ -29,17 +29,17 @@ def test_badges_and_banner_show_the_report(window, qtbot):
     report = wait_report(qtbot, window)
     assert report.nodes["web"].availability == pytest.approx(0.999)
     badges = window.scene.badges("web")
-    assert [b.text for b in badges] == ["99.9 % · 3.00 nines", "util 80 %"]
+    assert [b.text for b in badges] == ["99.90 % · 3.00 nines", "util 80 %"]
     assert [b.level for b in badges] == [GOOD, WARN]  # meets the 99.9 % SLO; 80 % > 70 %
     assert not window.scene.item_for("web").stale
     banner = window.banner.texts()
-    assert banner["availability"] == "99.9 % · 3.00 nines"
+    assert banner["availability"] == "99.90 % · 3.00 nines"
     assert banner["downtime"] == fmt_downtime(0.001 * 525960) == "8 h 46 min"
     assert banner["headroom"] == "1.25×"
     assert banner["spofs"] == str(len(report.spofs)) and "web" in report.spofs
     assert banner["slo"] == "1 of 1 met"
     # the client's badge: how well it is served
-    assert [b.text for b in window.scene.badges("users")] == ["99.9 % · 3.00 nines"]
+    assert [b.text for b in window.scene.badges("users")] == ["99.90 % · 3.00 nines"]
 
 
 def test_an_edit_updates_badges_and_colours(window, qtbot):
@@ -50,7 +50,7 @@ def test_an_edit_updates_badges_and_colours(window, qtbot):
     assert window.scene.item_for("web").stale  # old numbers dimmed until the new report lands
     wait_report(qtbot, window)
     [avail, util] = window.scene.badges("web")
-    assert avail.text == "99.5 % · 2.30 nines" and avail.level == WARN  # within 10x of the budget
+    assert avail.text == "99.50 % · 2.30 nines" and avail.level == WARN  # within 10x of the budget
     window.properties.commit("availability", "98 %")
     wait_report(qtbot, window)
     assert window.scene.badges("web")[0].level == BAD
@@ -111,7 +111,7 @@ def test_stale_results_are_dropped_and_the_newest_edit_wins(qtbot):
     assert w.analysis.dropped >= 1
     assert seen[-1] == w.editor.design.revision and len(seen) <= 3  # intermediate edits skipped
     assert report.nodes["web"].availability == pytest.approx(0.97)
-    assert w.scene.badges("web")[0].text.startswith("97.0 %")
+    assert w.scene.badges("web")[0].text.startswith("97.00 %")
 
 
 def test_engine_error_is_a_message_not_a_crash(qtbot):

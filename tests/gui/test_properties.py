@@ -45,9 +45,10 @@ def test_availability_parser_refuses_nonsense(text):
 
 
 def test_percent_format_keeps_significant_digits():
-    assert F.fmt_percent(0.999, 0.001) == "99.9 %"
-    assert F.fmt_percent(0.99953, 0.00047) == "99.95 %"
-    assert F.fmt_percent(0.9999999, 1e-7) == "99.99999 %"
+    # two significant digits of the unavailability, as in the reports and the CLI
+    assert F.fmt_percent(0.999, 0.001) == "99.90 %"
+    assert F.fmt_percent(0.99953, 0.00047) == "99.953 %"
+    assert F.fmt_percent(0.9999999, 1e-7) == "99.999990 %"
     assert F.fmt_percent(1.0, 0.0) == "100 %"
     assert F.fmt_nines(3.0) == "3.00 nines"
     assert F.fmt_downtime(525.96) == "8 h 46 min" and F.fmt_downtime(0.5) == "30 s"
