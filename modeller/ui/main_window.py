@@ -33,6 +33,7 @@ from .canvas.view import CanvasView, design_files
 from .editor import FRAGMENT_MIME, Editor
 from .export_actions import install_export_actions
 from .files import Autosaver, RecentFiles, Recovery, save_design_file
+from .insights.panel import InsightsPanel
 from .palette import Palette
 from .paths import examples_dir, icon_path
 from .properties import PropertiesPanel
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self.banner = Banner()
         self.palette = Palette()
         self.properties = PropertiesPanel(self.editor)
+        self.insights = InsightsPanel()
         self.recent = RecentFiles()
         self.analysis = AnalysisController(lambda: self.editor.design, analyze, analysis_delay_ms, self)
         self.autosaver: Autosaver | None = Autosaver(self.editor, lambda: self.path, self) if autosave else None
@@ -97,6 +99,13 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right)
         self.palette_dock, self.properties_dock = left, right
         self.resizeDocks([left, right], [190, 310], Qt.Orientation.Horizontal)
+        bottom = QDockWidget("Insights", self)
+        bottom.setObjectName("insightsDock")
+        bottom.setWidget(self.insights)
+        bottom.setFeatures(left.features() | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, bottom)
+        self.insights_dock = bottom
+        self.resizeDocks([bottom], [260], Qt.Orientation.Vertical)
 
     def _act(self, text: str, slot, keys=(), tip: str = "", icon: str | None = None,  # noqa: ANN001
              checkable: bool = False) -> QAction:
@@ -203,6 +212,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.palette_dock.toggleViewAction())
         m.addAction(self.properties_dock.toggleViewAction())
+        m.addAction(self.insights_dock.toggleViewAction())
         m = mb.addMenu("&Arrange")
         for i, a in enumerate(self.align_actions.values()):
             if i in (3, 6):
@@ -246,6 +256,7 @@ class MainWindow(QMainWindow):
         self.analysis.failed.connect(self._on_analysis_failed)
         self.analysis.busyChanged.connect(self.banner.set_busy)
         self.palette.kindActivated.connect(self.add_at_centre)
+        self.insights.node_clicked.connect(self.select_from_chart)
         self.view.filesDropped.connect(self.open_files)
         self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
         self.properties.refused.connect(lambda _k, msg: self.show_status(f"Not applied: {msg}"))
@@ -271,7 +282,18 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _on_selection(self) -> None:
-        self.properties.set_selection(self.scene.selected_node_ids(), self.scene.selected_link_keys())
+        ids = self.scene.selected_node_ids()
+        self.properties.set_selection(ids, self.scene.selected_link_keys())
+        self.insights.set_selected(ids[0] if len(ids) == 1 else None)
+
+    def select_from_chart(self, node_id: str) -> None:
+        """A bar in an insight chart was clicked: select that item and bring it into view."""
+        if node_id not in self.editor.design.nodes:
+            return
+        self.scene.select_ids([node_id])
+        item = self.scene.item_for(node_id)
+        if item is not None:
+            self.view.ensureVisible(item.sceneBoundingRect(), 40, 40)
 
     def _on_report(self, report: object, revision: int) -> None:
         self.scene.apply_report(report, revision)
@@ -280,9 +302,11 @@ class MainWindow(QMainWindow):
         else:  # "every client is served" holds vacuously: say what is missing instead
             self.banner.show_message(NO_CLIENT)
         self.properties.set_report(report)
+        self.insights.set_report(report, self.editor.design, snapshot=self.analysis.last_design)
 
     def _on_analysis_failed(self, message: str) -> None:
         self.properties.set_report(None)
+        self.insights.set_report(None, self.editor.design)
         self.scene.clear_report()
         if not self.editor.design.clients() and not self.analysis.unavailable:
             # nothing to serve yet: not an error the person needs to read about
@@ -564,8 +588,9 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop the worker and remove this window's recovery file (a clean close)."""
+        """Stop the workers and remove this window's recovery file (a clean close)."""
         self.analysis.shutdown()
+        self.insights.shutdown()
         if self.autosaver is not None:
             self.autosaver.stop()
             self.autosaver.discard()

@@ -98,6 +98,8 @@ class AnalysisController(QObject):
         self.unavailable = False
         self.last_report: Any = None
         self.last_revision: int | None = None
+        self.last_design: Design | None = None  # the copy that was analysed (nobody edits it)
+        self._inflight: Design | None = None
         self.last_seconds = 0.0
         self.last_error = ""
         self.dropped = 0  # stale results thrown away (for tests and the bench)
@@ -123,6 +125,7 @@ class AnalysisController(QObject):
         design = self._design_source()
         snapshot = design.copy()
         self._busy_rev = (self._generation, design.revision)
+        self._inflight = snapshot
         self._pending = False
         self.busyChanged.emit(True)
         self._request.emit(self._busy_rev, snapshot)
@@ -156,6 +159,7 @@ class AnalysisController(QObject):
         else:
             self.unavailable = False
             self.last_report, self.last_revision, self.last_error = report, revision, ""
+            self.last_design = self._inflight
             self.reportReady.emit(report, revision)
         self._finish()
 

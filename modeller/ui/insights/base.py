@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, 
 
 from ...formatting import fmt_number
 
-__all__ = ["ChartStyle", "chart_style", "ChartWidget", "FmtAxis", "HBars", "elide", "esc"]
+__all__ = ["ChartStyle", "show_line", "fmt_label", "label_backdrop", "chart_style", "ChartWidget", "FmtAxis", "HBars", "elide", "esc"]
 
 MAX_NAME = 28  # characters of a node name on a bar axis before it is elided
 
@@ -86,6 +86,29 @@ def chart_style(widget: QWidget) -> ChartStyle:
                       tuple(QColor(s) for s in c["series"]), font, pt)
 
 
+def fmt_label(text: str) -> str:
+    """An InfiniteLine label treats its text as a format string: keep braces literal."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def show_line(line: pg.InfiniteLine, value: float, label: str | None = None) -> None:
+    """Show a line at ``value`` and set its label (in that order: a hidden label
+    ignores new text)."""
+    line.setVisible(True)
+    line.setValue(float(value))
+    if label is not None:
+        line.label.setFormat(fmt_label(label))
+
+
+def label_backdrop(line: pg.InfiniteLine, st: ChartStyle) -> None:
+    """A line's label gets a translucent backdrop so lines and curves behind it don't
+    cross its text."""
+    bg = QColor(st.background)
+    bg.setAlpha(200)
+    line.label.fill = pg.mkBrush(bg)
+    line.label.update()
+
+
 def esc(text: str) -> str:
     """Escape a user-supplied name for a rich-text label."""
     return html.escape(str(text), quote=False)
@@ -132,7 +155,7 @@ class ChartWidget(QWidget):
         layout.addWidget(self._stack, 1)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setAntialiasing(True)
-        self.graphics.ci.layout.setContentsMargins(2, 2, 8, 2)
+        self.graphics.ci.layout.setContentsMargins(6, 4, 10, 4)
         self._stack.addWidget(self.graphics)
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
@@ -198,7 +221,9 @@ class ChartWidget(QWidget):
                     axis.setTickFont(st.font)
                     # tick labels sit a font-proportional distance from the axis line
                     axis.setStyle(tickTextOffset=max(3, int(st.point_size * 0.5)),
-                                  tickLength=-max(4, int(st.point_size * 0.6)))
+                                  tickLength=-max(4, int(st.point_size * 0.6)),
+                                  maxTickLevel=0)  # minor grid lines cost ~35 % of a paint
+                    axis.setTickDensity(1.6)  # ... so the labelled ticks come a bit denser
             for axis, text in self._axis_labels:
                 axis.setLabel(text, **st.css())
             self.apply_style(st)
@@ -266,8 +291,12 @@ class HBars:
         self.values = np.asarray(values, dtype=float)
         self.texts = list(texts)
         ys = np.arange(n, dtype=float)
-        self.item.setOpts(x0=np.zeros(n), y=ys, width=self.values, height=self.BAR_HEIGHT,
-                          brushes=brushes, pens=pens)
+        if n:
+            self.item.setOpts(x0=np.zeros(n), y=ys, width=self.values, height=self.BAR_HEIGHT,
+                              brushes=brushes, pens=pens)
+        else:  # pyqtgraph 0.14 cannot take empty pen/brush lists
+            self.item.setOpts(x0=ys, y=ys, width=ys, height=self.BAR_HEIGHT,
+                              brushes=None, pens=None, pen=None)
         axis = self.plot.getAxis("left")
         axis.setTicks([[(float(i), elide(name)) for i, name in enumerate(names)], []])
         fg = self.chart.style_.foreground
@@ -286,9 +315,11 @@ class HBars:
         vals = self.values
         top = max(float(vals.max()) if vals.size else 0.0, self.x_floor, 1e-12)
         width_px = max(self.plot.vb.width(), 1.0)
-        gap_px = 6.0
+        gap_px = 5.0  # 3 px between bar and label, 2 px to spare at the right edge
         xmax = top * 1.05
-        for v, w in zip(vals, self.chart.text_width_px(self.texts)):
+        # the label's own rectangle (text plus the text item's margins)
+        widths = [t.textItem.boundingRect().width() for t in self.labels[: len(vals)]]
+        for v, w in zip(vals, widths):
             frac = (w + gap_px) / width_px
             if frac < 0.8:
                 xmax = max(xmax, float(v) / (1.0 - frac))
@@ -359,7 +390,9 @@ class BarChart(ChartWidget):
         st = self.style_
         brushes = [getattr(st, r.role) for r in self.rows]
         outline = pg.mkPen(st.foreground, width=2.0)
-        pens = [outline if r.node_id == self.selected else None for r in self.rows]
+        # every pen the same width: pyqtgraph sizes the item from one of them
+        none = pg.mkPen(QColor(0, 0, 0, 0), width=2.0)
+        pens = [outline if r.node_id == self.selected else none for r in self.rows]
         self.bars.set_rows([r.node_id for r in self.rows], [r.name for r in self.rows],
                            [r.value for r in self.rows], [r.text for r in self.rows],
                            brushes, pens)

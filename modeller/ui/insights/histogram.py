@@ -11,13 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from ...formatting import fmt_duration, fmt_number, fmt_percent
-from .base import ChartStyle, ChartWidget, FmtAxis
+from .base import ChartStyle, ChartWidget, FmtAxis, label_backdrop, show_line
 
-BUDGET_REACH = 4.0  # show the SLO budget line when it is within 4x the histogram's range
-
-
-def _fmt_label(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
+BUDGET_REACH = 1.5  # draw the SLO budget line when within 1.5x the histogram's range
 
 
 class DowntimeHistogramChart(ChartWidget):
@@ -50,6 +46,7 @@ class DowntimeHistogramChart(ChartWidget):
         self.budget_line.setPen(pg.mkPen(st.danger, width=1.6, style=Qt.PenStyle.DashLine))
         self.budget_line.label.setColor(st.danger)
         self.budget_line.label.setFont(st.font)
+        label_backdrop(self.budget_line, st)
         self.off_chart.setColor(st.danger)
         self.off_chart.setFont(st.font)
 
@@ -80,9 +77,7 @@ class DowntimeHistogramChart(ChartWidget):
             self.budget_line.setVisible(False)
         elif allowed <= BUDGET_REACH * top:
             xmax = max(top, allowed * 1.04)
-            self.budget_line.setValue(float(allowed))
-            self.budget_line.label.setFormat(_fmt_label(f"SLO budget {fmt_duration(allowed)}"))
-            self.budget_line.setVisible(True)
+            show_line(self.budget_line, allowed, f"SLO budget {fmt_duration(allowed)}")
         else:  # far right of every simulated year: say so instead of squashing the bars
             self.budget_line.setVisible(False)
         ymax = float(counts.max()) if counts.size else 1.0

@@ -11,10 +11,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
-from ...formatting import fmt_ms, fmt_number
-from .base import ChartStyle, ChartWidget, FmtAxis, esc
+from ...formatting import fmt_headroom, fmt_ms, fmt_number, fmt_slo
+from .base import ChartStyle, ChartWidget, FmtAxis, esc, fmt_label, label_backdrop, show_line
 
 MAX_FACTOR = 2.0  # the sweep and the x axis run 0..2x nominal demand
 DEMAND_FACTORS = [round(0.1 * i, 2) for i in range(21)]
@@ -24,13 +24,15 @@ def _finite(x: float | None) -> float:
     return float(x) if x is not None and math.isfinite(x) else math.nan
 
 
+def _ms(x: float | None) -> str:
+    """"151.1 ms", or "saturated" for a station past its capacity."""
+    if x is not None and math.isinf(x):
+        return "saturated"
+    return f"{fmt_ms(x)} ms"
+
+
 def _factor(v: float) -> str:
     return f"{fmt_number(v)}×"
-
-
-def _fmt_label(text: str) -> str:
-    """InfLineLabel treats its text as a format string."""
-    return text.replace("{", "{{").replace("}", "}}")
 
 
 class LatencyChart(ChartWidget):
@@ -42,14 +44,23 @@ class LatencyChart(ChartWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.set_axis_label(self.plot, "bottom", "demand (× nominal)")
         self.set_axis_label(self.plot, "left", "end-to-end latency (ms)")
-        self.legend = self.plot.addLegend(offset=(-8, -8))
+        # the key is a line of text under the title: it never hides a curve
+        self.key = QLabel(self)
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setWordWrap(True)
+        self.layout().insertWidget(1, self.key)
         self.curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         self.slo_lines: dict[str, pg.InfiniteLine] = {}
         self.now_line = pg.InfiniteLine(pos=1.0, angle=90, movable=False, label="nominal",
-                                        labelOpts={"position": 0.96})
+                                        labelOpts={"position": 0.96,
+                                                   "anchors": [(0, 0.5), (0, 0.5)]})
         self.plot.addItem(self.now_line)
+        # its label runs along the line, right of it: clear of the curves, which
+        # mostly end at saturation, and of the horizontal SLO labels on the left
         self.saturation_line = pg.InfiniteLine(pos=MAX_FACTOR, angle=90, movable=False,
-                                               label="", labelOpts={"position": 0.6})
+                                               label="",
+                                               labelOpts={"position": 0.5, "rotateAxis": (1, 0),
+                                                          "anchors": [(0.5, 0), (0.5, 0)]})
         self.saturation_line.setVisible(False)
         self.plot.addItem(self.saturation_line)
         self.now_points = pg.ScatterPlotItem(size=9)
@@ -77,7 +88,7 @@ class LatencyChart(ChartWidget):
         self.names = {c: names.get(c, c) for c in self.order}
         self.slo = {c: float(r.slo["latency_ms_p99"]) for c, r in report.clients.items()
                     if r.slo.get("latency_ms_p99") is not None}
-        self.now = {c: (_finite(r.latency_ms.mean), _finite(r.latency_ms.p99))
+        self.now = {c: (float(r.latency_ms.mean), float(r.latency_ms.p99))
                     for c, r in report.clients.items() if r.latency_ms is not None}
         self.demand = {c: r.demand_rps for c, r in report.clients.items()}
         self.headroom = report.system.headroom
@@ -136,13 +147,24 @@ class LatencyChart(ChartWidget):
         self._rebuild_legend()
 
     def _rebuild_legend(self) -> None:
-        self.legend.clear()
+        """The key: per client its swatches (solid p99, dashed mean, dash-dot SLO) with the
+        values at nominal demand."""
         many = len(self.order) > 1
+        parts = []
         for c in self.order:
-            mean, p99 = self.curves[c]
-            prefix = f"{self.names[c]} " if many else ""
-            self.legend.addItem(p99, f"{prefix}p99")
-            self.legend.addItem(mean, f"{prefix}mean")
+            col = self._colour(c).name()
+            slo_col = col if many else self.style_.danger.name()
+            m, p = self.now.get(c, (math.nan, math.nan))
+            who = f"{esc(self.names[c])}: " if many else ""
+            part = (f"{who}<span style='color:{col}'>━━</span> p99 {_ms(p)} &nbsp;"
+                    f"<span style='color:{col}'>╍╍</span> mean {_ms(m)}")
+            if c in self.slo:
+                part += (f" &nbsp;<span style='color:{slo_col}'>─·─</span> "
+                         f"SLO {esc(fmt_slo({'latency_ms_p99': self.slo[c]}))}")
+            parts.append(part)
+        text = "At nominal demand — " + "; &nbsp;".join(parts)
+        if self.key.text() != text:
+            self.key.setText(text)
 
     def _restyle_series(self) -> None:
         st = self.style_
@@ -154,10 +176,10 @@ class LatencyChart(ChartWidget):
         for c, line in self.slo_lines.items():
             col = self._colour(c) if many else st.danger
             line.setPen(pg.mkPen(col, width=1.4, style=Qt.PenStyle.DashDotLine))
-            who = f" {self.names.get(c, c)}" if many else ""
-            line.label.setFormat(_fmt_label(f"SLO{who}: p99 ≤ {fmt_ms(self.slo[c])} ms"))
+            line.label.setFormat(fmt_label(f"SLO {fmt_number(self.slo[c])} ms"))
             line.label.setColor(col)
             line.label.setFont(st.font)
+            label_backdrop(line, st)
 
     def apply_style(self, st: ChartStyle) -> None:
         self.now_line.setPen(pg.mkPen(st.foreground, width=1.2, style=Qt.PenStyle.DotLine))
@@ -166,12 +188,8 @@ class LatencyChart(ChartWidget):
         self.saturation_line.setPen(pg.mkPen(st.warning, width=1.2, style=Qt.PenStyle.DashLine))
         self.saturation_line.label.setColor(st.warning)
         self.saturation_line.label.setFont(st.font)
-        self.legend.setLabelTextColor(st.foreground)
-        self.legend.setLabelTextSize(f"{st.point_size:.1f}pt")
-        bg = QColor(st.background)
-        bg.setAlpha(215)
-        self.legend.setBrush(bg)
-        self.legend.setPen(st.muted)
+        label_backdrop(self.now_line, st)
+        label_backdrop(self.saturation_line, st)
         if self.order:
             self._restyle_series()
             self._rebuild_legend()
@@ -207,31 +225,27 @@ class LatencyChart(ChartWidget):
         anchor = max([*self.slo.values(), *(p for _, p in self.now.values() if math.isfinite(p)),
                       1e-9])
         ymax = min(max(ymax_data, anchor * 1.15), anchor * 3.0) if ymax_data else anchor * 1.3
+        if not math.isfinite(ymax) or ymax <= 0:
+            ymax = 1.0
         self.plot.setYRange(0.0, ymax * 1.06, padding=0)
         self.plot.setXRange(0.0, MAX_FACTOR, padding=0.02)
         self._update_title()
         self.show_chart()
 
     def _place_markers(self) -> None:
-        total = sum(self.demand.values())
-        self.now_line.label.setFormat(_fmt_label(f"nominal ({fmt_number(total)} rps)"))
+        show_line(self.now_line, 1.0, "nominal")
         if math.isfinite(self.headroom) and self.headroom <= MAX_FACTOR:
-            self.saturation_line.setValue(self.headroom)
-            self.saturation_line.label.setFormat(
-                _fmt_label(f"saturates at {fmt_number(round(self.headroom, 2))}×"))
-            self.saturation_line.setVisible(True)
+            # utilisation reaches 100 % here (the latency model's rounding of servers
+            # may keep a curve finite a little beyond it)
+            show_line(self.saturation_line, self.headroom,
+                      f"headroom {fmt_headroom(self.headroom)} ")
         else:
             self.saturation_line.setVisible(False)
 
     def _update_title(self) -> None:
-        parts = []
-        for c in self.order:
-            m, p = self.now.get(c, (math.nan, math.nan))
-            who = f"{esc(self.names[c])}: " if len(self.order) > 1 else ""
-            slo = f" (SLO {fmt_ms(self.slo[c])} ms)" if c in self.slo else ""
-            parts.append(f"{who}p99 {fmt_ms(p)} ms{slo}, mean {fmt_ms(m)} ms")
-        text = "<b>Latency vs demand</b> — end-to-end per client; at nominal demand " + \
-            "; ".join(parts)
+        total = sum(self.demand.values())
+        text = (f"<b>Latency vs demand</b> — end-to-end per client as demand goes 0–2× "
+                f"nominal ({fmt_number(total)} rps)")
         if self.updating:
             text += " <i>(updating…)</i>"
         elif not self.rows:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from ...formatting import fmt_money, fmt_nines, fmt_number
-from .base import ChartStyle, ChartWidget, FmtAxis, esc
+from .base import ChartStyle, ChartWidget, FmtAxis, esc, label_backdrop, show_line
 
 HINT = ("Select a service, database, cache, queue, storage, external service, load "
         "balancer or DNS on the canvas to see what more (or fewer) replicas would buy.")
@@ -50,16 +50,19 @@ class WhatIfChart(ChartWidget):
         self.cost_curve = pg.PlotDataItem(antialias=True, symbol="s", symbolSize=7)
         self.nines_plot.addItem(self.nines_curve)
         self.cost_plot.addItem(self.cost_curve)
+        self.nines_plot.vb.sigResized.connect(self._fit_x)
         self.current_lines = (pg.InfiniteLine(angle=90, movable=False, label="",
-                                              labelOpts={"position": 0.08}),
+                                              labelOpts={"position": 0.93}),
                               pg.InfiniteLine(angle=90, movable=False))
         self.nines_plot.addItem(self.current_lines[0])
         self.cost_plot.addItem(self.current_lines[1])
         self.nines_labels: list[pg.TextItem] = []
         self.cost_labels: list[pg.TextItem] = []
         for _ in range(self.MAX_POINTS):
-            a = pg.TextItem("", anchor=(0.5, 1.15))
-            b = pg.TextItem("", anchor=(0.5, 1.25))
+            # below and right of the point: clear of the "now" line through it and of
+            # the segment to the next point (both curves mostly rise or stay flat)
+            a = pg.TextItem("", anchor=(-0.08, -0.05))
+            b = pg.TextItem("", anchor=(-0.08, -0.05))
             a.setVisible(False)
             b.setVisible(False)
             self.nines_plot.addItem(a)
@@ -87,6 +90,7 @@ class WhatIfChart(ChartWidget):
             line.setPen(pg.mkPen(st.foreground, width=1.2, style=Qt.PenStyle.DotLine))
         self.current_lines[0].label.setColor(st.foreground)
         self.current_lines[0].label.setFont(st.font)
+        label_backdrop(self.current_lines[0], st)
         for t in (*self.nines_labels, *self.cost_labels):
             t.setFont(st.font)
             t.setColor(st.foreground)
@@ -145,25 +149,50 @@ class WhatIfChart(ChartWidget):
                 a.setText(fmt_nines(self.rows[i]["nines"]))
                 a.setPos(x[i], ny[i] if math.isfinite(ny[i]) else 0.0)
                 a.setVisible(math.isfinite(ny[i]))
-                b.setText(fmt_money(cost[i]))
+                b.setText(self._cost_text(i))
                 b.setPos(x[i], cost[i])
                 b.setVisible(True)
             elif a.isVisible() or b.isVisible():
                 a.setVisible(False)
                 b.setVisible(False)
-        for line in self.current_lines:
-            line.setValue(float(self.current))
-        self.current_lines[0].label.setFormat(f"now: {self.current}")
+        show_line(self.current_lines[0], self.current, f"now: {self.current}")
+        show_line(self.current_lines[1], self.current)
         finite = ny[np.isfinite(ny)]
         lo = float(finite.min()) if finite.size else 0.0
         hi = float(finite.max()) if finite.size else 1.0
         span = max(hi - lo, 0.5)
-        self.nines_plot.setYRange(max(0.0, lo - 0.15 * span), hi + 0.35 * span, padding=0)
-        cmax = float(cost.max()) if cost.size else 1.0
-        self.cost_plot.setYRange(0.0, max(cmax, 1.0) * 1.3, padding=0)
-        self.nines_plot.setXRange(0.5, float(x.max()) + 0.5, padding=0)
+        self.nines_plot.setYRange(lo - 0.4 * span, hi + 0.25 * span, padding=0)
+        # fitted, not from zero: the step per replica is the point, the labels give values
+        clo, chi = (float(cost.min()), float(cost.max())) if cost.size else (0.0, 1.0)
+        cspan = max(chi - clo, 1.0)
+        self.cost_plot.setYRange(clo - 0.45 * cspan, chi + 0.15 * cspan, padding=0)
+        self._fit_x()
         self._update_title()
         self.show_chart()
+
+    def _fit_x(self) -> None:
+        """Replicas 1..N with room on the right for the last point's label."""
+        if not self.rows:
+            return
+        n = float(self.rows[-1]["replicas"])
+        label_px = max(t.textItem.boundingRect().width()
+                       for t in (self.nines_labels[len(self.rows) - 1],
+                                 self.cost_labels[len(self.rows) - 1])) * 1.08 + 4.0
+        width_px = max(self.nines_plot.vb.width(), 1.0)
+        lo = 0.5  # the data needs [0.5, n + 0.5]
+        frac = min(label_px / width_px, 0.5)
+        # the label after x = n must fit: (hi - n) >= frac * (hi - lo)
+        hi = max(n + 0.5, (n - frac * lo) / (1.0 - frac))
+        self.nines_plot.setXRange(lo, hi, padding=0)
+
+    def _cost_text(self, i: int) -> str:
+        """The current count's cost in full, the others as the change from it."""
+        row = self.rows[i]
+        now = next((r for r in self.rows if int(r["replicas"]) == self.current), None)
+        if now is None or row is now:
+            return fmt_money(row["cost_month"])
+        d = row["cost_month"] - now["cost_month"]
+        return ("+" if d >= 0 else "−") + fmt_money(abs(d))
 
     def _update_title(self) -> None:
         name = esc(self.node_name)
