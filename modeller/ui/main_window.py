@@ -32,6 +32,7 @@ from .canvas.scene import DesignScene
 from .canvas.view import CanvasView, design_files
 from .editor import FRAGMENT_MIME, Editor
 from .export_actions import install_export_actions
+from .failit import install_failit
 from .files import Autosaver, RecentFiles, Recovery, save_design_file
 from .insights.panel import InsightsPanel
 from .palette import Palette
@@ -73,6 +74,16 @@ class MainWindow(QMainWindow):
         self._menus()
         install_export_actions(self)
         self._toolbar()
+        self.failit = install_failit(self)
+        zones = QDockWidget("Survives losing one zone?", self)
+        zones.setObjectName("zoneCheckDock")
+        zones.setWidget(self.failit.zone_panel)
+        zones.setFeatures(self.insights_dock.features())
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, zones)
+        self.splitDockWidget(self.insights_dock, zones, Qt.Orientation.Horizontal)
+        self.resizeDocks([self.insights_dock, zones], [900, 480], Qt.Orientation.Horizontal)
+        self.zone_dock = zones
+        self._dock_toggles.insertAction(self.failit.action, zones.toggleViewAction())
         self._status()
         self._connect()
         self._watch(self.editor.design)
@@ -105,7 +116,7 @@ class MainWindow(QMainWindow):
         bottom.setFeatures(left.features() | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, bottom)
         self.insights_dock = bottom
-        self.resizeDocks([bottom], [260], Qt.Orientation.Vertical)
+        self.insights.setMinimumHeight(220)  # ten bar rows stay legible
 
     def _act(self, text: str, slot, keys=(), tip: str = "", icon: str | None = None,  # noqa: ANN001
              checkable: bool = False) -> QAction:
@@ -213,6 +224,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.palette_dock.toggleViewAction())
         m.addAction(self.properties_dock.toggleViewAction())
         m.addAction(self.insights_dock.toggleViewAction())
+        self._dock_toggles = m  # the zone check dock is added after the menus exist
         m = mb.addMenu("&Arrange")
         for i, a in enumerate(self.align_actions.values()):
             if i in (3, 6):

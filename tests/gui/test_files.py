@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
-from PySide6.QtCore import QPointF, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from modeller.model import load_design
 from modeller.ui import app as ui_app
@@ -192,22 +195,40 @@ def test_drop_a_file_on_the_window_opens_it(window, examples_dir):
     assert window.editor.design == load_design(path)
 
 
-def test_run_opens_files_from_the_command_line(qtbot, examples_dir, monkeypatch):
+RUN_SCRIPT = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from modeller.ui import app as ui_app
+
+seen = {}
+
+def inspect():
+    wins = getattr(QApplication.instance(), "_modeller_windows", [])
+    seen["paths"] = [w.path for w in wins]
+    seen["nodes"] = [len(w.editor.design.nodes) for w in wins]
+    seen["visible"] = [w.isVisible() for w in wins]
+    for w in wins:
+        w.editor.undo_stack.setClean()
+        w.close()
+    QApplication.instance().quit()
+
+ui_app.application()  # the timer needs the application's event loop
+QTimer.singleShot(300, inspect)
+code = ui_app.run(sys.argv[1:])
+print(json.dumps({"code": code, **seen}))
+"""
+
+
+def test_run_opens_files_from_the_command_line(examples_dir, tmp_path):
+    """The real entry point, in its own process (it runs and quits the event loop)."""
     path = examples_dir / "two-regions.arch.json"
-    seen = {}
-
-    def inspect():
-        wins = getattr(QApplication.instance(), "_modeller_windows", [])
-        seen["paths"] = [w.path for w in wins]
-        seen["nodes"] = [len(w.editor.design.nodes) for w in wins]
-        seen["visible"] = [w.isVisible() for w in wins]
-        for w in wins:
-            w.editor.undo_stack.setClean()
-            w.close()
-        QApplication.instance().quit()
-
-    QTimer.singleShot(300, inspect)
-    assert ui_app.run([str(path)]) == 0
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MODELLER_CONFIG_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", RUN_SCRIPT, str(path)], capture_output=True,
+                         text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["code"] == 0
     assert seen["paths"] == [str(path.resolve())]
     assert seen["nodes"] == [len(load_design(path).nodes)] and seen["visible"] == [True]
 

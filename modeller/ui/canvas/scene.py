@@ -7,6 +7,8 @@ It subscribes to the Design's change announcements and syncs its items by id
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -52,6 +54,11 @@ class DesignScene(QGraphicsScene):
         self._interaction: Interaction | None = None
         self._drop_target: ContainerItem | None = None
         self._highlighted: set[str] = set()
+        # "Fail it" mode: a left click names a part to the handler instead of editing
+        self.picking = False
+        self._pick_handler: Callable[[str | None], None] | None = None
+        self._pick_hover: str | None = None
+        self._scenario: tuple[dict[str, str], dict[str, list[Badge]]] | None = None
         self.setBackgroundBrush(style.CANVAS_BG)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         editor.message.connect(self.message)
@@ -72,6 +79,8 @@ class DesignScene(QGraphicsScene):
         self._links.clear()
         self._badges = {}
         self._report_revision = None
+        self._scenario = None  # a scenario of another design means nothing here
+        self._pick_hover = None
         self.setSceneRect(QRectF())
         self.sync()
 
@@ -127,6 +136,8 @@ class DesignScene(QGraphicsScene):
             self._adjust(item)
         self._grow_scene_rect()
         self._update_pool_highlight()
+        if self._scenario is not None:
+            self._paint_scenario()
         self.synced.emit()
 
     def _grow_scene_rect(self) -> None:
@@ -163,6 +174,69 @@ class DesignScene(QGraphicsScene):
         for item in self._boxes.values():
             item.set_badges([], False)
 
+    # -- "Fail it": pick a part, shade a failure scenario -------------------------------
+    def set_pick_mode(self, handler: Callable[[str | None], None] | None) -> None:
+        """While a handler is set, a left click (or double-click) passes the id of the node,
+        zone or region under it (None: bare canvas) to the handler instead of selecting,
+        moving, wiring or resizing; key nudges and palette drops are refused too."""
+        self.cancel_interaction()
+        self._set_pick_hover(None)
+        self._pick_handler = handler
+        self.picking = handler is not None
+        if self.picking:
+            self.clearSelection()
+        for item in self._boxes.values():
+            item.update()  # link handles show only outside the mode
+
+    def pick_at(self, pos: QPointF) -> str | None:
+        """The part a click at ``pos`` means: a box under it, else the innermost container."""
+        node = self.node_item_at(pos)
+        if node is not None:
+            return node.node_id
+        for item in self.items(pos):
+            if isinstance(item, ContainerItem) and item.shape().contains(item.mapFromScene(pos)):
+                return item.node_id
+        return geo.container_at(self.design, pos.x(), pos.y())
+
+    def _set_pick_hover(self, node_id: str | None, show: bool = True) -> None:
+        """Outline the part a click would fail (only while nothing else highlights it)."""
+        if self._pick_hover is not None:
+            old = self._boxes.get(self._pick_hover)
+            if old is not None and old.highlight == style.FAIL_MODE_COLOUR:
+                old.set_highlight(None)
+        self._pick_hover = node_id
+        item = self._boxes.get(node_id) if node_id else None
+        if show and item is not None and item.highlight is None:
+            item.set_highlight(style.FAIL_MODE_COLOUR)
+
+    def show_scenario(self, states: dict[str, str], badges: dict[str, list[Badge]]) -> None:
+        """Shade every box by its state in a failure scenario (absent ids: unaffected) and
+        show the scenario's badges; arrows to or from a failed or down part turn red."""
+        self._scenario = (dict(states), {k: list(v) for k, v in badges.items()})
+        self._paint_scenario()
+
+    def _paint_scenario(self) -> None:
+        assert self._scenario is not None
+        states, badges = self._scenario
+        for nid, item in self._boxes.items():
+            item.set_fail_state(states.get(nid, style.NORMAL), badges.get(nid, []))
+        lost = (style.FAILED, style.DOWN)
+        for (a, b), link in self._links.items():
+            cut = states.get(a) in lost or states.get(b) in lost
+            link.set_fail_state(style.DOWN if cut else style.NORMAL)
+
+    def clear_scenario(self) -> None:
+        """Every box and arrow back to how the design normally looks."""
+        self._scenario = None
+        for item in self._boxes.values():
+            item.set_fail_state(style.NORMAL, None, in_scenario=False)
+        for link in self._links.values():
+            link.set_fail_state(style.NORMAL, in_scenario=False)
+
+    @property
+    def scenario_shown(self) -> bool:
+        return self._scenario is not None
+
     def badges(self, node_id: str) -> list[Badge]:
         item = self._boxes.get(node_id)
         return list(item.badges) if item is not None else []
@@ -195,6 +269,8 @@ class DesignScene(QGraphicsScene):
         return [lk.key for lk in self.design.links if lk.key in chosen]
 
     def select_ids(self, node_ids: list[str], links: list[tuple[str, str]] = ()) -> None:  # type: ignore[assignment]
+        if self.picking:
+            return  # nothing is selected while clicks mean "fail it"
         self.blockSignals(True)
         self.clearSelection()
         for nid in node_ids:
@@ -260,7 +336,18 @@ class DesignScene(QGraphicsScene):
     def interaction(self) -> Interaction | None:
         return self._interaction
 
+    def _pick(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+        if event.button() != Qt.MouseButton.LeftButton or self._pick_handler is None:
+            return
+        nid = self.pick_at(event.scenePos())
+        self._set_pick_hover(nid, show=False)  # the click's result shows, not the hover outline
+        self._pick_handler(nid)
+
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if self.picking:
+            self._pick(event)
+            return
         if event.button() != Qt.MouseButton.LeftButton:
             super().mousePressEvent(event)
             return
@@ -303,6 +390,12 @@ class DesignScene(QGraphicsScene):
         event.accept()
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if self.picking:
+            nid = self.pick_at(event.scenePos())
+            if nid != self._pick_hover:
+                self._set_pick_hover(nid)
+            event.accept()
+            return
         if self._interaction is not None:
             self._interaction.mouse_move(event.scenePos(), event.modifiers())
             event.accept()
@@ -310,6 +403,9 @@ class DesignScene(QGraphicsScene):
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if self.picking:
+            event.accept()
+            return
         if self._interaction is not None and event.button() == Qt.MouseButton.LeftButton:
             self._interaction.mouse_release(event.scenePos(), event.modifiers())
             event.accept()
@@ -317,6 +413,9 @@ class DesignScene(QGraphicsScene):
         super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if self.picking:  # a quick second click restores, as a slow one does
+            self._pick(event)
+            return
         for item in self.items(event.scenePos()):
             if isinstance(item, (NodeItem, ContainerItem)):
                 self.nodeActivated.emit(item.node_id)
@@ -335,6 +434,9 @@ class DesignScene(QGraphicsScene):
             return
         steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
                  Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+        if key in steps and self.picking:
+            event.accept()  # no nudging while clicks mean "fail it"
+            return
         if key in steps and self.selected_node_ids():
             step = 1.0 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else geo.GRID
             dx, dy = steps[key]
@@ -364,14 +466,14 @@ class DesignScene(QGraphicsScene):
             self._drop_target = target
 
     def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
-        if self._kind_of(event):
+        if self._kind_of(event) and not self.picking:
             event.acceptProposedAction()
             self._show_drop_target(event.scenePos())
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
-        if self._kind_of(event):
+        if self._kind_of(event) and not self.picking:
             event.acceptProposedAction()
             self._show_drop_target(event.scenePos())
         else:
@@ -384,7 +486,7 @@ class DesignScene(QGraphicsScene):
     def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802
         kind = self._kind_of(event)
         self._show_drop_target(None)
-        if not kind:
+        if not kind or self.picking:
             event.ignore()
             return
         pos = event.scenePos()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QLineF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from ..badges import BAD, GOOD, NEUTRAL, WARN
@@ -102,3 +102,40 @@ def draw_icon(painter: QPainter, kind: str, rect: QRectF) -> None:
 
 def icon_size() -> QSize:
     return QSize(28, 28)
+
+
+# -- "Fail it" mode: how a part looks in a failure scenario ---------------------------
+FAILED, DOWN, OVERLOADED, NORMAL = "failed", "down", "overloaded", "normal"
+FAIL_STATES = (FAILED, DOWN, OVERLOADED, NORMAL)
+
+# state -> (body fill, border); the failed part also gets a dark red hatch over its fill
+FAIL_FILL: dict[str, QColor] = {
+    FAILED: QColor("#fecaca"),
+    DOWN: QColor("#fee2e2"),
+    OVERLOADED: QColor("#fef3c7"),
+}
+FAIL_BORDER: dict[str, QColor] = {
+    FAILED: QColor("#7f1d1d"),
+    DOWN: QColor("#dc2626"),
+    OVERLOADED: QColor("#d97706"),
+}
+FAIL_HATCH = QColor(127, 29, 29, 150)  # dark red, translucent so the name stays legible
+FAIL_BORDER_WIDTH = {FAILED: 3.5, DOWN: 2.5, OVERLOADED: 2.5}
+UNAFFECTED_OPACITY = 0.65  # everything the loss leaves alone fades back
+FAIL_MODE_COLOUR = QColor("#b91c1c")  # the mode's frame, label and hover outline
+
+
+def draw_hatch(painter: QPainter, area: QPainterPath, colour: QColor = FAIL_HATCH,
+               spacing: float = 14.0, width: float = 2.0) -> None:
+    """Diagonal stripes clipped to ``area`` (item coordinates, so they scale with zoom,
+    unlike Qt's pixel pattern brushes)."""
+    r = area.boundingRect()
+    painter.save()
+    painter.setClipPath(area, Qt.ClipOperation.IntersectClip)
+    painter.setPen(QPen(colour, width))
+    span = r.width() + r.height()
+    x = -r.height()
+    while x < span:
+        painter.drawLine(QLineF(r.left() + x, r.bottom(), r.left() + x + r.height(), r.top()))
+        x += spacing
+    painter.restore()

@@ -54,6 +54,13 @@ class CanvasView(QGraphicsView):
         self.show_grid = True
         self._pan_from: QPoint | None = None
         self._space = False
+        self.base_cursor = Qt.CursorShape.ArrowCursor  # a mode (e.g. "Fail it") may change it
+
+    def set_base_cursor(self, shape: Qt.CursorShape) -> None:
+        """The cursor over the canvas when not panning."""
+        self.base_cursor = shape
+        if self._pan_from is None and not self._space:
+            self.viewport().setCursor(shape)
 
     # -- zoom --------------------------------------------------------------------
     def zoom(self) -> float:
@@ -146,7 +153,7 @@ class CanvasView(QGraphicsView):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if self._pan_from is not None:
             self._pan_from = None
-            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor if self._space else Qt.CursorShape.ArrowCursor)
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor if self._space else self.base_cursor)
             event.accept()
             return
         super().mouseReleaseEvent(event)
@@ -163,7 +170,7 @@ class CanvasView(QGraphicsView):
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = False
             self._pan_from = None
-            self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+            self.viewport().setCursor(self.base_cursor)
             event.accept()
             return
         super().keyReleaseEvent(event)

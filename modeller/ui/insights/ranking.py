@@ -31,7 +31,7 @@ def ranking_rows(report: Any, limit: int) -> list[BarRow]:
 class DowntimeRankingChart(BarChart):
     """Horizontal bars of downtime contribution (minutes a year), top ``LIMIT``."""
 
-    LIMIT = 15
+    LIMIT = 10  # rows stay legible in a bottom dock of ~300 px
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("downtime a year (min)", parent=parent)

@@ -37,7 +37,7 @@ def utilisation_rows(report: Any, limit: int) -> list[BarRow]:
 class UtilisationChart(BarChart):
     """Horizontal bars of utilisation (%), busiest ``LIMIT`` nodes."""
 
-    LIMIT = 20
+    LIMIT = 12  # rows stay legible in a bottom dock of ~300 px
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("utilisation at nominal demand (%)", fmt_number, parent=parent)

@@ -14,7 +14,7 @@ from modeller.ui.insights import DowntimeRankingChart
 from .conftest import example, small_design
 
 
-def expected(report, limit=15):  # noqa: ANN001, ANN201
+def expected(report, limit=10):  # noqa: ANN001, ANN201
     ranked = sorted(((nid, n.downtime_contribution_minutes) for nid, n in report.nodes.items()
                      if n.downtime_contribution_minutes > 0), key=lambda kv: -kv[1])
     return ranked[:limit]
@@ -50,12 +50,12 @@ def test_bars_are_the_reports_contributions_sorted(chart, name):  # noqa: ANN001
     assert not chart.showing_hint
 
 
-def test_large_design_keeps_the_top_fifteen(chart):  # noqa: ANN001
+def test_large_design_keeps_the_top_ten(chart):  # noqa: ANN001
     design, report = example("large-300")
     chart.set_report(report)
-    assert len(chart.bars.ids) == 15
+    assert len(chart.bars.ids) == 10
     assert chart.bars.ids[0] == "dns"  # the only single point of failure leads
-    assert "top 15 of 298" in chart.title.text()
+    assert "top 10 of 298" in chart.title.text()
 
 
 def test_containers_are_labelled_and_coloured_apart(chart):  # noqa: ANN001

@@ -7,7 +7,7 @@ empty body draws a rubber band (as in draw.io's swimlanes). Corner grips resize 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ....model import KIND_LABELS, Node
@@ -34,6 +34,9 @@ class ContainerItem(QGraphicsItem):
         self.badges: list[Badge] = []
         self.stale = False
         self.highlight: QColor | None = None  # drop-target feedback
+        self.state = style.NORMAL  # "Fail it" mode: failed / down / normal
+        self.fail_badges: list[Badge] | None = None
+        self.in_scenario = False
         self._sig: tuple | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setAcceptHoverEvents(True)
@@ -67,19 +70,58 @@ class ContainerItem(QGraphicsItem):
             self.highlight = colour
             self.update()
 
-    def _paint_simple(self, painter: QPainter, colour: QColor, lod: float) -> None:
-        """Zoomed far out: a plain tinted box."""
-        fill = QColor(style.CONTAINER_FILL.get(self.kind, "#f8fafc"))
-        pen = QPen(style.SELECTION if self.isSelected() else colour.lighter(130), 1.5)
-        pen.setCosmetic(True)
-        if self.kind == "zone":
-            pen.setStyle(Qt.PenStyle.DashLine)
+    def set_fail_state(self, state: str, badges: list[Badge] | None = None,
+                       in_scenario: bool = True) -> None:
+        """Show this region/zone as a failure scenario sees it; ``in_scenario=False`` restores it."""
+        if not in_scenario:
+            state, badges = style.NORMAL, None
+        if (state, badges, in_scenario) == (self.state, self.fail_badges, self.in_scenario):
+            return
+        self.state, self.in_scenario = state, in_scenario
+        self.fail_badges = list(badges) if badges is not None else None
+        self.setOpacity(style.UNAFFECTED_OPACITY if in_scenario and state == style.NORMAL else 1.0)
+        self.update()
+
+    def shown_badges(self) -> list[Badge]:
+        return self.fail_badges if self.fail_badges is not None else self.badges
+
+    def body_brush(self) -> QBrush:
+        """The body's fill: the kind's tint, or the failure state's (translucent: what it
+        holds stays visible)."""
+        fill = QColor(style.FAIL_FILL[self.state]) if self.state in style.FAIL_FILL \
+            else QColor(style.CONTAINER_FILL.get(self.kind, "#f8fafc"))
+        fill.setAlpha(200)
+        return QBrush(fill)
+
+    def body_pen(self, colour: QColor | None = None) -> QPen:
+        """The border: feedback highlight, then failure state, then selection; zones dashed."""
         if self.highlight is not None:
             pen = QPen(self.highlight, 3)
-            pen.setCosmetic(True)
+        elif self.state in style.FAIL_BORDER:
+            pen = QPen(style.FAIL_BORDER[self.state], style.FAIL_BORDER_WIDTH[self.state])
+        elif self.isSelected():
+            pen = QPen(style.SELECTION, 2.5)
+        else:
+            pen = QPen((colour or style.kind_colour(self.kind)).lighter(130), 1.5)
+        if self.kind == "zone" and self.state != style.FAILED:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        return pen
+
+    def _paint_simple(self, painter: QPainter, colour: QColor, lod: float) -> None:
+        """Zoomed far out: a plain tinted box."""
+        pen = self.body_pen(colour)
+        if self.highlight is None and self.state not in style.FAIL_BORDER:
+            pen.setWidthF(1.5)
+        pen.setCosmetic(True)
         painter.setPen(pen)
+        fill = self.body_brush().color()
+        fill.setAlpha(255)
         painter.setBrush(fill)
         painter.drawRect(self.rect())
+        if self.state == style.FAILED:
+            body = QPainterPath()
+            body.addRect(self.rect())
+            style.draw_hatch(painter, body, spacing=60.0, width=10.0)
         # the name is drawn by the view on top of everything (see CanvasView.drawForeground)
 
     # -- geometry ----------------------------------------------------------------
@@ -130,19 +172,13 @@ class ContainerItem(QGraphicsItem):
             self._paint_simple(painter, colour, lod)
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fill = QColor(style.CONTAINER_FILL.get(self.kind, "#f8fafc"))
-        fill.setAlpha(200)
-        if self.highlight is not None:
-            pen = QPen(self.highlight, 3)
-        elif self.isSelected():
-            pen = QPen(style.SELECTION, 2.5)
-        else:
-            pen = QPen(colour.lighter(130), 1.5)
-        if self.kind == "zone":
-            pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(fill)
+        painter.setPen(self.body_pen(colour))
+        painter.setBrush(self.body_brush())
         painter.drawRoundedRect(r, RADIUS, RADIUS)
+        if self.state == style.FAILED:
+            body = QPainterPath()
+            body.addRoundedRect(r, RADIUS, RADIUS)
+            style.draw_hatch(painter, body, spacing=18.0, width=2.5)
         # title strip
         title = QPainterPath()
         title.addRoundedRect(QRectF(r.x(), r.y(), r.width(), CONTAINER_TITLE + RADIUS), RADIUS, RADIUS)
@@ -150,13 +186,16 @@ class ContainerItem(QGraphicsItem):
         clip.addRect(QRectF(r.x(), r.y(), r.width(), CONTAINER_TITLE))
         painter.setPen(Qt.PenStyle.NoPen)
         tf = QColor(style.CONTAINER_TITLE_FILL.get(self.kind, "#e2e8f0"))
+        if self.state in style.FAIL_FILL:
+            tf = QColor("#fca5a5") if self.state == style.FAILED else QColor("#fecaca")
         painter.setBrush(tf)
         painter.drawPath(title.intersected(clip).translated(0.75, 0.75))
         style.draw_icon(painter, self.kind, QRectF(9, 6, 18, 18))
         # badge at the right of the title strip
         badge_w = 0.0
-        if self.badges:
-            b = self.badges[0]
+        shown = self.shown_badges()
+        if shown:
+            b = shown[0]
             bf = style.font(7.5, True)
             bfm = QFontMetricsF(bf)
             badge_w = min(bfm.horizontalAdvance(b.text) + 12, max(self.w - 140, 40))
@@ -175,7 +214,8 @@ class ContainerItem(QGraphicsItem):
                              bfm.elidedText(b.text, Qt.TextElideMode.ElideRight, badge_w - 10))
         f = style.font(9.5, True)
         painter.setFont(f)
-        painter.setPen(colour.darker(140))
+        painter.setPen(style.FAIL_BORDER[self.state] if self.state in style.FAIL_BORDER
+                       else colour.darker(140))
         label = f"{self.name}"
         kind = KIND_LABELS.get(self.kind, self.kind).lower()
         avail_w = self.w - 34 - badge_w - 16

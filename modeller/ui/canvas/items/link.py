@@ -58,6 +58,8 @@ class LinkItem(QGraphicsItem):
         self._label = ""
         self._ends: tuple | None = None
         self.show_label = True  # busy diagrams show "×calls" labels only on the selected arrow
+        self.state = style.NORMAL  # "Fail it" mode: "down" when an end is failed or down
+        self.in_scenario = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(5)
 
@@ -84,6 +86,23 @@ class LinkItem(QGraphicsItem):
             tip = f"pool target {pool_index[0]} of {pool_index[1]}: the router sends to any serving target"
         self.setToolTip(f"{link.source} → {link.target}: {tip}; {fmt_number(link.calls)} call(s) per request")
         self.update()
+
+    def set_fail_state(self, state: str, in_scenario: bool = True) -> None:
+        """Red when the scenario cuts this arrow, faded when it carries on as before."""
+        if not in_scenario:
+            state = style.NORMAL
+        if (state, in_scenario) == (self.state, self.in_scenario):
+            return
+        self.state, self.in_scenario = state, in_scenario
+        self.setOpacity(style.UNAFFECTED_OPACITY if in_scenario and state == style.NORMAL else 1.0)
+        self.update()
+
+    def line_colour(self) -> QColor:
+        if self.isSelected():
+            return QColor(style.SELECTION)
+        if self.state in style.FAIL_BORDER:
+            return QColor(style.FAIL_BORDER[self.state])
+        return QColor(style.POOL_COLOUR if self.from_router else style.LINK_COLOUR)
 
     def adjust(self, src: QRectF, dst: QRectF) -> None:
         """Re-route between two boxes (scene coordinates); a no-op when neither moved."""
@@ -122,10 +141,8 @@ class LinkItem(QGraphicsItem):
             return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod >= 0.4)
-        colour = QColor(style.POOL_COLOUR if self.from_router else style.LINK_COLOUR)
-        width = 1.8
-        if self.isSelected():
-            colour, width = QColor(style.SELECTION), 3.0
+        colour = self.line_colour()
+        width = 3.0 if self.isSelected() else 1.8
         pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
         if self.optional:
             pen.setStyle(Qt.PenStyle.DashLine)

@@ -61,6 +61,10 @@ class NodeItem(QGraphicsItem):
         self.badges: list[Badge] = []
         self.stale = False  # the badges are from an older revision (analysis running)
         self.highlight: QColor | None = None  # link target feedback, pool members
+        # "Fail it" mode: failed / down / overloaded / normal, and the badges the scenario shows
+        self.state = style.NORMAL
+        self.fail_badges: list[Badge] | None = None
+        self.in_scenario = False
         self._hover = False
         self._sig: tuple | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
@@ -99,6 +103,35 @@ class NodeItem(QGraphicsItem):
         if colour != self.highlight:
             self.highlight = colour
             self.update()
+
+    def set_fail_state(self, state: str, badges: list[Badge] | None = None,
+                       in_scenario: bool = True) -> None:
+        """Show this box as a failure scenario sees it; ``in_scenario=False`` restores it."""
+        if not in_scenario:
+            state, badges = style.NORMAL, None
+        if (state, badges, in_scenario) == (self.state, self.fail_badges, self.in_scenario):
+            return
+        self.state, self.in_scenario = state, in_scenario
+        self.fail_badges = list(badges) if badges is not None else None
+        self.setOpacity(style.UNAFFECTED_OPACITY if in_scenario and state == style.NORMAL else 1.0)
+        self.update()
+
+    def shown_badges(self) -> list[Badge]:
+        return self.fail_badges if self.fail_badges is not None else self.badges
+
+    def body_brush(self) -> QBrush:
+        """The box's fill: white, or the failure state's tint."""
+        return QBrush(style.FAIL_FILL.get(self.state, QColor("#ffffff")))
+
+    def body_pen(self, colour: QColor | None = None) -> QPen:
+        """The box's border: feedback highlight, then failure state, then selection."""
+        if self.highlight is not None:
+            return QPen(self.highlight, 3)
+        if self.state in style.FAIL_BORDER:
+            return QPen(style.FAIL_BORDER[self.state], style.FAIL_BORDER_WIDTH[self.state])
+        if self.isSelected():
+            return QPen(style.SELECTION, 2.5)
+        return QPen((colour or style.kind_colour(self.kind)).lighter(150), 1.3)
 
     # -- geometry ----------------------------------------------------------------
     def rect(self) -> QRectF:
@@ -155,15 +188,13 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(QColor(15, 23, 42, 22))
         painter.drawRoundedRect(r.translated(0, 2.5), RADIUS, RADIUS)
         # body
-        painter.setBrush(QBrush(QColor("#ffffff")))
-        if self.highlight is not None:
-            pen = QPen(self.highlight, 3)
-        elif selected:
-            pen = QPen(style.SELECTION, 2.5)
-        else:
-            pen = QPen(colour.lighter(150), 1.3)
-        painter.setPen(pen)
+        painter.setBrush(self.body_brush())
+        painter.setPen(self.body_pen(colour))
         painter.drawRoundedRect(r, RADIUS, RADIUS)
+        if self.state == style.FAILED:
+            body = QPainterPath()
+            body.addRoundedRect(r, RADIUS, RADIUS)
+            style.draw_hatch(painter, body)
         # accent bar on the left edge
         accent = QPainterPath()
         accent.addRoundedRect(QRectF(0, 0, 12, self.h), RADIUS, RADIUS)
@@ -188,8 +219,8 @@ class NodeItem(QGraphicsItem):
         sub = QFontMetricsF(f2).elidedText(self.subtitle, Qt.TextElideMode.ElideRight, text_w)
         painter.drawText(QRectF(text_x, 22, text_w, 14), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, sub)
         self._paint_badges(painter)
-        # handles (on hover or when selected)
-        if self._hover or selected:
+        # handles (on hover or when selected; never while a click means "fail it")
+        if (self._hover or selected) and not getattr(self.scene(), "picking", False):
             painter.setPen(QPen(QColor("#ffffff"), 1.5))
             painter.setBrush(style.SELECTION)
             for p in self.handle_points().values():
@@ -199,28 +230,42 @@ class NodeItem(QGraphicsItem):
         """Zoomed far out: no text, the box tinted by its availability badge's colour."""
         level = self.badges[0].level if self.badges else "neutral"
         fill = QColor(style.LEVEL_COLOURS.get(level, style.LEVEL_COLOURS["neutral"])[0])
+        failing = self.state in style.FAIL_BORDER
         if self.highlight is not None:
             pen = QPen(self.highlight, 4)
+        elif failing:
+            pen = QPen(style.FAIL_BORDER[self.state], 4)
         elif selected:
             pen = QPen(style.SELECTION, 4)
         else:
             pen = QPen(QColor(style.LEVEL_BORDER.get(level, "#cbd5e1")), 2)
-        pen.setCosmetic(selected or self.highlight is not None)
+        pen.setCosmetic(selected or failing or self.highlight is not None)
         painter.setPen(pen)
-        painter.setBrush(fill if self.badges else QColor("#ffffff"))
+        if failing:
+            painter.setBrush(self.body_brush())
+        elif self.in_scenario:
+            painter.setBrush(QColor("#ffffff"))
+        else:
+            painter.setBrush(fill if self.badges else QColor("#ffffff"))
         painter.drawRect(self.rect())
+        if self.state == style.FAILED:
+            body = QPainterPath()
+            body.addRect(self.rect())
+            style.draw_hatch(painter, body, spacing=40.0, width=8.0)
         painter.fillRect(QRectF(0, 0, 10, self.h), colour)
 
     def _paint_badges(self, painter: QPainter) -> None:
         """Badges in rows from y = 42: side by side when they fit, else one per row."""
-        if not self.badges:
+        badges = self.shown_badges()
+        if not badges:
             return
         f = style.font(7.5, True)
         painter.setFont(f)
         fm = QFontMetricsF(f)
         left, right = 8.0, self.w - 8
         x, y = left, 42.0
-        for badge in self.badges:
+        stale = self.stale
+        for badge in badges:
             tw = fm.horizontalAdvance(badge.text) + 12
             if x > left and x + tw > right:
                 x, y = left, y + BADGE_H + 4
@@ -230,7 +275,7 @@ class NodeItem(QGraphicsItem):
             bg, fg = style.LEVEL_COLOURS.get(badge.level, style.LEVEL_COLOURS["neutral"])
             rect = QRectF(x, y, tw, BADGE_H)
             bgc, fgc = QColor(bg), QColor(fg)
-            if self.stale:
+            if stale:
                 bgc.setAlpha(110)
                 fgc.setAlpha(140)
             painter.setPen(QPen(QColor(style.LEVEL_BORDER.get(badge.level, "#cbd5e1")), 1))

@@ -1,0 +1,517 @@
+""""Fail it" mode: click a node, zone or region and see its blast radius.
+
+The numbers are the report's deterministic scenarios (``report.failure(id)``):
+the canvas shades the clicked part as failed, the parts it takes down, the parts
+left overloaded, and fades what is unaffected; :class:`FailItOverlay`, anchored
+top-left on the canvas, states the numbers after the loss. Nothing here computes
+a number, and nothing here edits the design: while the mode is on, the scene
+hands clicks to this controller instead of selecting, moving or wiring.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QPainter, QPen, QTextDocument
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..formatting import fmt_percent, fmt_util
+from ..model import KIND_LABELS, Design, Role
+from .badges import BAD, GOOD, Badge, utilization_level
+from .canvas import style
+from .zone_check import ZoneCheckPanel
+
+SHORTCUT = "F"
+HINT = "Fail it — click a part to fail it, Esc to leave"
+WAITING = "Waiting for the analysis…"
+MAX_NAMES = 4  # longer lists end in "and N more"
+SURVIVES_COLOUR, DROPS_COLOUR, OVERLOAD_COLOUR = "#166534", "#991b1b", "#92400e"
+
+
+# -- what a scenario means for each box (no Qt) ------------------------------------------
+def _finite(x: Any) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x)
+
+
+def scenario_states(design: Design, scenario: Any) -> dict[str, str]:
+    """State of every part the scenario touches: the lost part "failed"; the clients and
+    nodes it takes down, and the regions/zones nested inside a lost container, "down";
+    the nodes left running hot "overloaded". Absent ids are unaffected."""
+    states: dict[str, str] = {}
+    for nid in list(scenario.nodes_down) + list(scenario.clients_down):
+        states[nid] = style.DOWN
+    if scenario.down in design.nodes and design.nodes[scenario.down].is_container:
+        for nid in design.descendants(scenario.down):
+            if design.nodes[nid].is_container:
+                states[nid] = style.DOWN
+    for nid in scenario.overloaded:
+        states.setdefault(nid, style.OVERLOADED)
+    states[scenario.down] = style.FAILED
+    return states
+
+
+def scenario_badges(design: Design, scenario: Any, states: dict[str, str]) -> dict[str, list[Badge]]:
+    """Badges after the loss: "failed", "down"/"not served", the utilisation after the
+    loss for every node that still carries load, "served" for clients that still are."""
+    util = scenario.utilization or {}
+    out: dict[str, list[Badge]] = {}
+    for nid, node in design.nodes.items():
+        state = states.get(nid, style.NORMAL)
+        if state == style.FAILED:
+            out[nid] = [Badge("failed", BAD, "the part you failed")]
+        elif state == style.DOWN:
+            if node.role is Role.SOURCE:
+                out[nid] = [Badge("not served", BAD, "this client is not served after the loss")]
+            else:
+                out[nid] = [Badge("down", BAD, "down with the failed part")]
+        elif node.role is Role.SOURCE:
+            out[nid] = [Badge("served", GOOD, "this client is still served after the loss")]
+        elif _finite(util.get(nid)):
+            u = float(util[nid])
+            level = BAD if state == style.OVERLOADED else utilization_level(u)
+            out[nid] = [Badge(f"util {fmt_util(u)}", level, "utilisation after the loss")]
+        else:
+            out[nid] = []
+    return out
+
+
+def _name(design: Design, nid: str) -> str:
+    node = design.nodes.get(nid)
+    return node.name if node is not None and node.name else nid
+
+
+def _names(design: Design, ids: list[str], extra: dict[str, str] | None = None) -> str:
+    parts = [_name(design, i) + (f" ({extra[i]})" if extra and i in extra else "") for i in ids]
+    if len(parts) > MAX_NAMES:
+        parts = parts[:MAX_NAMES] + [f"and {len(ids) - MAX_NAMES} more"]
+    return ", ".join(parts)
+
+
+def overloaded_text(design: Design, scenario: Any) -> str:
+    """ "Storefront (120 %)" for each overloaded node, or "none"."""
+    util = scenario.utilization or {}
+    extra = {n: fmt_util(util[n]) for n in scenario.overloaded if n in util}
+    return _names(design, list(scenario.overloaded), extra) or "none"
+
+
+def outcome_text(design: Design, scenario: Any) -> str:
+    """ "survives" or "drops: Shoppers"."""
+    if scenario.survives:
+        return "survives"
+    return "drops: " + _names(design, list(scenario.clients_down))
+
+
+def scenario_lines(design: Design, scenario: Any, report: Any = None) -> list[str]:
+    """The overlay's lines, plain text: headline, what else goes down, overloads, numbers."""
+    kind = KIND_LABELS.get(scenario.kind, scenario.kind)
+    lines = [f"{kind} {_name(design, scenario.down)} down → {outcome_text(design, scenario)}"]
+    others = [n for n in scenario.nodes_down if n != scenario.down]
+    if others:
+        lines.append(f"Also down: {_names(design, others)}")
+    lines.append(f"Overloaded: {overloaded_text(design, scenario)}")
+    p = f"P(system | down) = {fmt_percent(scenario.availability_given_down, scenario.unavailability_given_down)}"
+    system = getattr(report, "system", None)
+    if system is not None:
+        p += f"  (now {fmt_percent(system.availability, system.unavailability)})"
+    lines.append(p)
+    return lines
+
+
+def summary_line(design: Design, scenario: Any) -> str:
+    """One line: "eu-west-1b down → survives; overloaded: none; P(system | down) = 97.40 %"."""
+    return (f"{_name(design, scenario.down)} down → {outcome_text(design, scenario)}; "
+            f"overloaded: {overloaded_text(design, scenario)}; P(system | down) = "
+            f"{fmt_percent(scenario.availability_given_down, scenario.unavailability_given_down)}")
+
+
+# -- widgets on the canvas ------------------------------------------------------------------
+def _nowrap(names: str) -> str:
+    """Escape a ", "-separated list so lines wrap between names, never inside "eu-west-1a"."""
+    return ", ".join(f"<span style='white-space:nowrap'>{html.escape(n)}</span>"
+                     for n in names.split(", "))
+
+
+class _ModeFrame(QWidget):
+    """A coloured border around the canvas while the mode is on; clicks pass through."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.hide()
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802
+        p = QPainter(self)
+        pen = QPen(style.FAIL_MODE_COLOUR, 4)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        p.setPen(pen)
+        p.drawRect(self.rect().adjusted(2, 2, -2, -2))
+        p.end()
+
+
+class FailItOverlay(QFrame):
+    """The numbers after the loss, floating at the canvas's top-left corner.
+
+    The header names the mode (and how to leave it); the body shows the scenario:
+    "Zone eu-west-1b down → survives", what else goes down, what is overloaded with its
+    utilisation, and P(system | down)."""
+
+    leaveRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("failItOverlay")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAutoFillBackground(False)
+        self.setStyleSheet(
+            "#failItOverlay { background: rgba(255, 255, 255, 240); border: 2px solid #b91c1c;"
+            " border-radius: 8px; }"
+            "#failItHeader { background: #b91c1c; border-top-left-radius: 6px;"
+            " border-top-right-radius: 6px; }"
+            "#failItHeader QLabel { color: white; font-weight: 600; }"
+            "#failItHeader QToolButton { color: white; border: none; padding: 0 4px; font-weight: 700; }"
+            "#failItHeader QToolButton:hover { background: #991b1b; border-radius: 3px; }"
+            "#failItBody { color: #0f172a; }")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.setSpacing(0)
+        header = QWidget()
+        header.setObjectName("failItHeader")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        hl = QHBoxLayout(header)
+        hl.setContentsMargins(10, 5, 4, 5)
+        self.header = QLabel(HINT)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Leave Fail it mode (Esc)")
+        self.close_button.clicked.connect(self.leaveRequested)
+        hl.addWidget(self.header, 1)
+        hl.addWidget(self.close_button)
+        header.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        lay.addWidget(header)
+        self.body = QLabel()
+        self.body.setObjectName("failItBody")
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setContentsMargins(10, 6, 10, 8)
+        self.body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.body.setWordWrap(True)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(self.body)
+        self._lines: list[str] = []
+        self.show_hint()
+        self.hide()
+
+    def natural_width(self) -> int:
+        """Wide enough for the header and each line unwrapped, within 300..560 px; longer
+        lines wrap between names."""
+        head = QFont(self.body.font())
+        head.setPointSizeF(11)
+        head.setBold(True)
+        widths = [QFontMetrics(self.header.font()).horizontalAdvance(HINT) + 50]
+        for i, line in enumerate(self._lines):
+            fm = QFontMetrics(head if i == 0 else self.body.font())
+            widths.append(fm.horizontalAdvance(("✘ " if i == 0 else "") + line) + 48)
+        return max(300, min(max(widths), 560))
+
+    def height_for(self, width: int) -> int:
+        """The panel's height at ``width``, from the body's laid-out rich text (QLabel's own
+        height-for-width guess leaves a gap under wrapped text)."""
+        m = self.layout().contentsMargins()
+        height = m.top() + m.bottom() + self.layout().itemAt(0).sizeHint().height()
+        if self.body.isVisibleTo(self) and self._lines:
+            bm = self.body.contentsMargins()
+            doc = QTextDocument()
+            doc.setDefaultFont(self.body.font())
+            doc.setHtml(self.body.text())
+            doc.setTextWidth(width - m.left() - m.right() - bm.left() - bm.right())
+            height += math.ceil(doc.size().height()) + bm.top() + bm.bottom()
+        return height
+
+    def text(self) -> str:
+        """What the body says, as plain text (one line per row)."""
+        return "\n".join(self._lines)
+
+    def _set(self, lines: list[str], rich: list[str]) -> None:
+        self._lines = lines
+        self.body.setText("<br>".join(rich))
+        self.body.setVisible(bool(lines))
+        self.adjustSize()
+
+    def show_hint(self, note: str = "") -> None:
+        """No scenario: just the header (and a note, e.g. why the last click did nothing)."""
+        self._set([note] if note else [], [html.escape(note)] if note else [])
+
+    def show_scenario(self, design: Design, scenario: Any, report: Any = None) -> None:
+        lines = scenario_lines(design, scenario, report)
+        esc = html.escape
+        colour = SURVIVES_COLOUR if scenario.survives else DROPS_COLOUR
+        head = esc(lines[0].split(" → ", 1)[0])
+        mark = "✔" if scenario.survives else "✘"
+        rich = [f"<span style='font-size:11pt'><b>{head}</b> → "
+                f"<b style='color:{colour}'>{mark} {esc(outcome_text(design, scenario))}</b></span>"]
+        others = [n for n in scenario.nodes_down if n != scenario.down]
+        if others:
+            rich.append(f"Also down: <span style='color:{DROPS_COLOUR}'>{_nowrap(_names(design, others))}</span>")
+        over = _nowrap(overloaded_text(design, scenario))
+        rich.append("Overloaded: " + (f"<b style='color:{OVERLOAD_COLOUR}'>{over}</b>"
+                                      if scenario.overloaded else over))
+        p = fmt_percent(scenario.availability_given_down, scenario.unavailability_given_down)
+        line = f"P(system | down) = <b>{esc(p)}</b>"
+        system = getattr(report, "system", None)
+        if system is not None:
+            now = fmt_percent(system.availability, system.unavailability)
+            line += f"&nbsp;&nbsp;<span style='color:#475569'>(now {esc(now)})</span>"
+        rich.append(line)
+        self._set(lines, rich)
+
+
+# -- the controller ---------------------------------------------------------------------------
+class FailIt(QObject):
+    """The mode's state: on/off, which part is failed, and the newest report.
+
+    Canvas clicks arrive through ``DesignScene.set_pick_mode``; reports arrive on the
+    window's ``analysis.reportReady`` signal (the worker's result), so the shading
+    follows every edit without main_window knowing about this mode."""
+
+    changed = Signal()  # mode or scenario changed (for tests and panels)
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.scene = window.scene
+        self.view = window.view
+        self.active = False
+        self.failed_id: str | None = None
+        self.scenario: Any = None
+        self.overlay = FailItOverlay(self.view)
+        self.frame = _ModeFrame(self.view)
+        self.zone_panel = ZoneCheckPanel()
+        self.action = QAction("Fail It", window)
+        self.action.setCheckable(True)
+        self.action.setShortcut(QKeySequence(SHORTCUT))
+        tip = (f"Fail it ({SHORTCUT}): click a node, zone or region to see what its loss takes "
+               "down, what it overloads and the availability after it")
+        self.action.setToolTip(tip)
+        self.action.setStatusTip(tip)
+        self.action.toggled.connect(self.set_active)
+        window.addAction(self.action)
+        self.escape_action = QAction("Restore / leave Fail it", window)
+        self.escape_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.escape_action.setEnabled(False)  # Esc keeps its usual meaning outside the mode
+        self.escape_action.triggered.connect(self.escape)
+        window.addAction(self.escape_action)
+        self.overlay.leaveRequested.connect(lambda: self.set_active(False))
+        self.zone_panel.zone_clicked.connect(self.fail)
+        self.view.installEventFilter(self)
+        window.analysis.reportReady.connect(self._on_report)
+        window.analysis.failed.connect(self._on_analysis_failed)
+        window.editor.designReplaced.connect(self._on_replaced)
+        self.scene.synced.connect(self._on_synced)
+        self._place()
+        self.zone_panel.set_report(window.analysis.last_report, window.editor.design)
+
+    # -- the mode ------------------------------------------------------------------------
+    @property
+    def design(self) -> Design:
+        return self.window.editor.design
+
+    @property
+    def report(self) -> Any:
+        return self.window.analysis.last_report
+
+    def set_active(self, on: bool) -> None:
+        """Enter or leave the mode; leaving restores every part's normal look."""
+        on = bool(on)
+        if self.action.isChecked() != on:
+            self.action.setChecked(on)  # re-enters through toggled
+            return
+        if on == self.active:
+            return
+        self.active = on
+        self.escape_action.setEnabled(on)
+        if on:
+            self.scene.set_pick_mode(self.click)
+            self.view.set_base_cursor(Qt.CursorShape.CrossCursor)
+            self.overlay.show_hint()
+            self._place()
+            self.frame.show()
+            self.overlay.show()
+            self.frame.raise_()
+            self.overlay.raise_()
+        else:
+            self.restore()
+            self.scene.set_pick_mode(None)
+            self.view.set_base_cursor(Qt.CursorShape.ArrowCursor)
+            self.overlay.hide()
+            self.frame.hide()
+        self.changed.emit()
+
+    def click(self, node_id: str | None) -> None:
+        """A canvas click in the mode: the failed part again (or bare canvas) restores;
+        another part switches the scenario to it."""
+        if node_id is None or node_id == self.failed_id:
+            self.restore()
+            return
+        self.fail(node_id)
+
+    def fail(self, node_id: str) -> None:
+        """Show the scenario "node_id down" (entering the mode if needed)."""
+        if not self.active:
+            self.set_active(True)
+        node = self.design.nodes.get(node_id)
+        if node is None:
+            return
+        if node.role is Role.SOURCE:
+            self.restore(f"{node.name} is a client: it sends the requests and does not fail. "
+                         "Click a node, zone or region.")
+            return
+        self.failed_id = node_id
+        self._apply()
+
+    def restore(self, note: str = "") -> None:
+        """Back to the unfailed design (the mode stays on)."""
+        self.failed_id = None
+        self.scenario = None
+        self.scene.clear_scenario()
+        self.overlay.show_hint(note)
+        self.zone_panel.set_current(None)
+        self._place()
+        self.changed.emit()
+
+    def escape(self) -> None:
+        """Esc: restore a failed part; with nothing failed, leave the mode."""
+        if self.failed_id is not None:
+            self.restore()
+        else:
+            self.set_active(False)
+
+    def _apply(self) -> None:
+        """(Re)draw the failed part's scenario from the newest report."""
+        nid = self.failed_id
+        if nid is None:
+            return
+        design, report = self.design, self.report
+        failure = getattr(report, "failure", None)
+        scenario = failure(nid) if callable(failure) else None
+        self.zone_panel.set_current(nid)
+        if scenario is None:
+            self.scenario = None
+            self.scene.clear_scenario()
+            name = _name(design, nid)
+            error = self.window.analysis.last_error
+            if report is None:
+                self.overlay.show_hint(f"No numbers for {name}: {error}" if error
+                                       else f"{name}: {WAITING}")
+            else:
+                self.overlay.show_hint(f"The analysis has no failure scenario for {name}.")
+        else:
+            self.scenario = scenario
+            states = scenario_states(design, scenario)
+            self.scene.show_scenario(states, scenario_badges(design, scenario, states))
+            self.overlay.show_scenario(design, scenario, report)
+        self._place()
+        self._keep_clear(nid)
+        self.changed.emit()
+
+    # -- following the design and the reports ------------------------------------------------
+    def _on_report(self, report: Any, revision: int) -> None:
+        self.zone_panel.set_report(report, self.design)
+        if self.active and self.failed_id is not None:
+            self._apply()
+
+    def _on_analysis_failed(self, message: str) -> None:
+        self.zone_panel.set_report(None, self.design, message)
+        if self.active and self.failed_id is not None:
+            self.scenario = None
+            self.scene.clear_scenario()
+            self.overlay.show_hint(f"No numbers for {_name(self.design, self.failed_id)}: {message}")
+            self._place()
+            self.changed.emit()
+
+    def _on_synced(self) -> None:
+        nid = self.failed_id
+        if nid is not None and nid not in self.design.nodes:
+            self.restore("The failed part was deleted — click a part to fail it.")
+
+    def _on_replaced(self, design: Design) -> None:
+        self.zone_panel.set_report(None, design)
+        if self.active:
+            self.restore()
+        else:
+            self.failed_id, self.scenario = None, None
+
+    # -- placing the widgets over the canvas ------------------------------------------------
+    def _place(self) -> None:
+        vp: QRect = self.view.viewport().geometry()
+        self.frame.setGeometry(vp)
+        width = min(self.overlay.natural_width(), max(vp.width() - 24, 200))
+        self.overlay.setFixedSize(width, self.overlay.height_for(width))
+        self.overlay.move(vp.left() + 12, vp.top() + 12)
+
+    def _keep_clear(self, node_id: str) -> None:
+        """Scroll the canvas a little when the overlay hides the failed part's top edge
+        (its name), so the click's result is never under the panel."""
+        item = self.scene.item_for(node_id)
+        if item is None or not self.overlay.isVisible():
+            return
+        vp = self.view.viewport()
+        r = self.view.mapFromScene(item.scene_rect()).boundingRect()
+        top = QRect(r.left(), r.top(), r.width(), min(r.height(), 40))
+        over = self.overlay.geometry().translated(-vp.x(), -vp.y())  # viewport coordinates
+        if not top.intersects(over):
+            return
+        dy = over.bottom() + 10 - r.top()
+        bar = self.view.verticalScrollBar()
+        if r.top() + dy < vp.height() - 40:
+            bar.setValue(bar.value() - dy)
+            return
+        dx = over.right() + 10 - r.left()
+        hbar = self.view.horizontalScrollBar()
+        hbar.setValue(hbar.value() - dx)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.view and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._place()
+        return False
+
+
+def install_failit(window: QMainWindow) -> FailIt:
+    """Add "Fail it" to a MainWindow: the checkable action (shortcut F) in the toolbar and
+    the View menu, the overlay and frame on the canvas, the Esc handling, and a
+    :class:`ZoneCheckPanel` (``window.failit.zone_panel``) for the caller to dock."""
+    existing = getattr(window, "failit", None)
+    if isinstance(existing, FailIt):  # once per window: two F shortcuts would cancel out
+        return existing
+    fi = FailIt(window)
+    window.failit = fi  # type: ignore[attr-defined]
+    toolbar = getattr(window, "toolbar", None)
+    if toolbar is not None:
+        toolbar.addSeparator()
+        toolbar.addAction(fi.action)
+        button = toolbar.widgetForAction(fi.action)
+        if button is not None:
+            button.setObjectName("failItButton")
+            button.setStyleSheet("QToolButton:checked { background: #b91c1c; color: white; }")
+    for menu_action in window.menuBar().actions():
+        if menu_action.text().replace("&", "") == "View" and menu_action.menu() is not None:
+            menu = menu_action.menu()
+            menu.addSeparator()
+            menu.addAction(fi.action)
+            break
+    return fi
+
+
+__all__ = ["FailIt", "FailItOverlay", "install_failit", "scenario_badges", "scenario_lines",
+           "scenario_states", "summary_line"]
