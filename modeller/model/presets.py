@@ -287,6 +287,17 @@ def presets_by_provider(presets: Iterable[Preset] | None = None) -> dict[str, li
     return out
 
 
+# words people type for a kind that its presets' labels may not contain ("sql" for RDS)
+SEARCH_ALIASES = {
+    "database": "sql db rdbms",
+    "cache": "redis memcached",
+    "queue": "messaging pubsub",
+    "storage": "blob bucket object",
+    "load_balancer": "lb",
+    "service": "vm compute instance",
+}
+
+
 def search_presets(text: str, presets: Iterable[Preset] | None = None) -> list[Preset]:
     """Presets whose label, provider, kind or id contain every word of ``text``.
 
@@ -297,7 +308,8 @@ def search_presets(text: str, presets: Iterable[Preset] | None = None) -> list[P
     out = []
     for p in _catalogue(presets):
         hay = " ".join((p.label, p.provider, p.provider_label, p.kind,
-                        KIND_LABELS.get(p.kind, ""), p.id)).casefold()
+                        KIND_LABELS.get(p.kind, ""), p.id, SEARCH_ALIASES.get(p.kind, ""))
+                       ).casefold()
         if all(w in hay for w in words):
             out.append(p)
     return out

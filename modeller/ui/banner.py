@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import fields as F
 
@@ -58,11 +58,13 @@ class Banner(QFrame):
                 sep.setFrameShape(QFrame.Shape.VLine)
                 sep.setStyleSheet("color: #cbd5e1;")
                 lay.addWidget(sep)
-        lay.addStretch(1)
         self.state = QLabel()
         self.state.setStyleSheet("color: #64748b; font-size: 8pt;")
         self.state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        lay.addWidget(self.state)
+        # a long message wraps instead of widening the window
+        self.state.setWordWrap(True)
+        self.state.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        lay.addWidget(self.state, 1)
         self._set_state("none")
         self.show_message("No analysis yet")
 

@@ -16,8 +16,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..model import KIND_LABELS, Design, DesignError, Link, Node, design_from_dict, link_problem
+from ..model import geometry as geo
 from ..model.io import link_to_dict, node_to_dict
-from . import geometry as geo
 from .commands import (
     AddLinkCommand,
     AddNodeCommand,

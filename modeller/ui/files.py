@@ -3,8 +3,10 @@
 Autosave writes the design to a recovery file (AppDataLocation/recovery, or
 ``$MODELLER_CONFIG_DIR/recovery``) every few seconds while there are unsaved
 changes, and shortly after every undo-stack change. A clean save or close
-removes it; a recovery file left behind by a process that is gone is offered at
-the next start.
+removes it; a recovery file left behind by a session that is gone is offered at
+the next start. "Gone" is decided by the session's QLockFile (pid + process name +
+host + boot id), not by the pid alone: after a crash or a reboot the pid is often
+reused by another program, and a bare pid check would then hide the recovery.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QByteArray,
     QIODevice,
+    QLockFile,
     QObject,
     QSaveFile,
     QSettings,
@@ -119,15 +122,22 @@ class Recovery:
     original: str | None
     saved_at: float
     name: str
+    lock_path: Path | None = None
 
     def load(self) -> Design:
         return loads_design(self.path.read_text(encoding="utf-8"), str(self.path))
 
     def discard(self) -> None:
-        for p in (self.path, self.meta_path):
+        # with the files, the debris of a write the crash interrupted (QSaveFile temp files)
+        debris = list(self.path.parent.glob(f"{self.path.name}.??????"))
+        for p in (self.path, self.meta_path, self.lock_path, *debris):
+            if p is None:
+                continue
             try:
                 p.unlink()
             except FileNotFoundError:
+                pass
+            except OSError:
                 pass
 
     def describe(self) -> str:
@@ -154,6 +164,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _session_lock(path: Path) -> QLockFile:
+    lock = QLockFile(str(path))
+    lock.setStaleLockTime(0)  # a session is alive as long as its process is, however long
+    return lock
+
+
+def _session_gone(lock_path: Path) -> bool:
+    """True when the session's lock file shows its process is gone (crash, kill, reboot,
+    pid reused by another program); False when it is alive or there is no lock to ask."""
+    if not lock_path.exists():
+        return False
+    lock = _session_lock(lock_path)
+    if not lock.tryLock(0):
+        return False  # held by a live session (or unreadable: trust the pid)
+    lock.unlock()  # it was stale: QLockFile removed it and we let go again
+    return True
+
+
 def find_recoveries(include_own: bool = False) -> list[Recovery]:
     """Recovery files whose session ended without a clean close, newest first."""
     out = []
@@ -162,14 +190,32 @@ def find_recoveries(include_own: bool = False) -> list[Recovery]:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        path = meta_path.with_name(meta_path.name.replace(".meta.json", RECOVERY_SUFFIX))
+        stem = meta_path.name.replace(".meta.json", "")
+        path = meta_path.with_name(stem + RECOVERY_SUFFIX)
+        lock_path = meta_path.with_name(stem + ".lock")
         if not path.exists():
             continue
-        pid = int(meta.get("pid", 0))
-        if pid and _alive(pid) and not (include_own and pid == os.getpid()):
-            continue  # another running window owns it
+        try:
+            pid = int(meta.get("pid", 0))
+        except (TypeError, ValueError):
+            pid = 0
+        if pid == os.getpid():
+            if not include_own:
+                continue  # this process's own window
+        elif pid and _alive(pid):
+            if not _session_gone(lock_path):
+                continue  # another running window owns it
+            # the pid now belongs to someone else: remember the verdict (the lock file is gone)
+            meta["pid"] = 0
+            try:
+                write_text(meta_path, json.dumps(meta))
+            except OSError:
+                pass
         out.append(Recovery(path, meta_path, meta.get("original"), float(meta.get("saved_at", 0)),
-                            str(meta.get("name", "Untitled"))))
+                            str(meta.get("name", "Untitled")), lock_path))
+    for lock_path in recovery_dir().glob("session-*.lock"):
+        if not lock_path.with_name(lock_path.name.replace(".lock", ".meta.json")).exists():
+            _session_gone(lock_path)  # a crashed session that never autosaved: drop its lock
     out.sort(key=lambda r: -r.saved_at)
     return out
 
@@ -188,6 +234,16 @@ class Autosaver(QObject):
         token = uuid.uuid4().hex[:12]
         self.path = recovery_dir() / f"session-{token}{RECOVERY_SUFFIX}"
         self.meta_path = recovery_dir() / f"session-{token}.meta.json"
+        # held while this session lives: tells a later start whether we crashed (see module doc)
+        self.lock_path = recovery_dir() / f"session-{token}.lock"
+        self._session = _session_lock(self.lock_path)
+        self._session.tryLock(0)
+        # the window's design-file lock follows its file from now on (see locks.py)
+        self._window = parent if parent is not None and hasattr(parent, "editor") else None
+        if self._window is not None:
+            from .locks import keeper
+
+            keeper(self._window)
         self._written: tuple[int, int] | None = None
         self._generation = 0
         self.timer = QTimer(self)
@@ -241,6 +297,11 @@ class Autosaver(QObject):
     def stop(self) -> None:
         self.timer.stop()
         self.soon.stop()
+        self._session.unlock()
+        if self._window is not None:
+            from .locks import release_locks
+
+            release_locks(self._window)
 
 
 __all__ = ["Autosaver", "DesignError", "RecentFiles", "Recovery", "config_dir", "find_recoveries",

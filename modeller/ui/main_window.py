@@ -34,10 +34,13 @@ from .editor import FRAGMENT_MIME, Editor
 from .export_actions import install_export_actions
 from .failit import install_failit
 from .files import Autosaver, RecentFiles, Recovery, save_design_file
+from .help import install_help
 from .insights.panel import InsightsPanel
 from .palette import Palette
 from .paths import examples_dir, icon_path
+from .presets_ui import install_presets
 from .properties import PropertiesPanel
+from .start_page import install_start_page
 from .worker import AnalysisController, AnalyzeFn
 
 FILE_FILTER = "Modeller designs (*.arch.json);;JSON files (*.json);;All files (*)"
@@ -83,6 +86,9 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.insights_dock, zones, Qt.Orientation.Horizontal)
         self.resizeDocks([self.insights_dock, zones], [900, 480], Qt.Orientation.Horizontal)
         self.zone_dock = zones
+        install_presets(self)
+        install_start_page(self)
+        install_help(self)
         self._dock_toggles.insertAction(self.failit.action, zones.toggleViewAction())
         self._status()
         self._connect()

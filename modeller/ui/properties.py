@@ -8,6 +8,7 @@ red, the reason appears under it, and the Design is left untouched.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,17 +19,21 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from ..model import KIND_LABELS, Design, Node, Role
+from ..model import KIND_LABELS, Design, DesignError, Node, Role
 from ..model.kinds import FAILOVER_MODES
+from ..model.presets import Preset, format_percent, get_preset, presets_by_provider
 from . import fields as F
 from .editor import Editor
+from .presets_ui import apply_command_changes, preset_differences
 
 COMPONENT = frozenset(k for k in KIND_LABELS if k not in ("client", "region", "zone"))
 ROUTERS = frozenset({"load_balancer", "dns"})
@@ -149,6 +154,150 @@ NODE_FIELDS: list[FieldSpec] = [
 ]
 
 
+SOURCE_KIND_TEXT: dict[str, tuple[str, str]] = {
+    # source kind -> (what it means, colour)
+    "SLA": ("the provider's published SLA: a promise backed by credits, not a measured "
+            "failure rate", "#166534"),
+    "documented": ("the provider's own documentation states it", "#166534"),
+    "secondary": ("only third-party summaries state it: check the provider's page before "
+                  "relying on it", "#92400e"),
+    "assumption": ("no published figure exists; the notes give the reasoning", "#92400e"),
+}
+
+
+def _presets_of_kind(kind: str) -> list[Preset]:
+    """The bundled presets of one kind, in catalogue order (providers grouped)."""
+    try:
+        groups = presets_by_provider()
+    except DesignError:  # a broken catalogue must not break the panel
+        return []
+    return [p for group in groups.values() for p in group if p.kind == kind]
+
+
+def _field_text(key: str, value: Any) -> str:
+    if key == "availability" and isinstance(value, (int, float)):
+        return format_percent(float(value))
+    if isinstance(value, float):
+        return F.fmt_number(value)
+    return str(value)
+
+
+class PresetBox(QFrame):
+    """A preset node's source (document, figure, kind, date, url, notes) and "Apply preset…".
+
+    A hand edit of a preset's field keeps the preset and marks it "edited", so the source
+    is never silently lost and "Restore preset values" can bring the published figures back.
+    """
+
+    applyRequested = Signal(str)
+
+    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.choices = _presets_of_kind(kind)
+        self.preset: Preset | None = None
+        self.edited: list[str] = []
+        self.setObjectName("presetBox")
+        self.setStyleSheet("#presetBox { background: #f8fafc; border: 1px solid #e2e8f0; "
+                           "border-radius: 6px; margin-top: 8px; }")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 8)
+        lay.setSpacing(4)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.text.setOpenExternalLinks(True)
+        self.text.setStyleSheet("color: #334155; border: none;")
+        lay.addWidget(self.text)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        self.restore = QPushButton("Restore preset values")
+        self.restore.setToolTip("Set the preset's figures again (one undo step)")
+        self.restore.clicked.connect(lambda: self.preset and self.applyRequested.emit(self.preset.id))
+        row.addWidget(self.restore)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.apply_combo = QComboBox()
+        self.apply_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.apply_combo.setMinimumContentsLength(12)
+        self.apply_combo.setPlaceholderText(f"Apply a {KIND_LABELS.get(kind, kind).lower()} preset…")
+        self.apply_combo.setToolTip("Set this node's figures from a published preset (one undo step)")
+        for p in self.choices:
+            self.apply_combo.addItem(f"{p.provider_label}: {p.label} — {format_percent(p.availability or 1.0)}",
+                                     p.id)
+        self.apply_combo.setCurrentIndex(-1)
+        self.apply_combo.view().setMinimumWidth(420)
+        self.apply_combo.activated.connect(self._on_apply)
+        lay.addWidget(self.apply_combo)
+
+    def _on_apply(self, index: int) -> None:
+        pid = self.apply_combo.itemData(index)
+        self.apply_combo.setCurrentIndex(-1)  # back to the placeholder: it is a command, not a state
+        if pid:
+            self.applyRequested.emit(pid)
+
+    def choice_ids(self) -> list[str]:
+        return [self.apply_combo.itemData(i) for i in range(self.apply_combo.count())]
+
+    def refresh(self, nodes: list[Node]) -> None:
+        """Show the single selected node's preset (or say there is none)."""
+        self.preset, self.edited = None, []
+        self.restore.hide()
+        if len(nodes) != 1:
+            self.text.setText(f"<b>Preset</b><br>Apply one to all {len(nodes)} selected nodes:")
+            return
+        node = nodes[0]
+        if not node.preset:
+            self.text.setText("<b>Preset</b> <span style='color:#64748b'>none</span><br>"
+                              "<span style='color:#64748b'>These figures were typed in. Apply a "
+                              "preset to use a published figure with its source.</span>")
+            return
+        preset = get_preset(node.preset)
+        if preset is None:
+            self.text.setText(f"<b>Preset</b> {html.escape(node.preset)}<br>"
+                              "<span style='color:#92400e'>Not in this version's catalogue: the "
+                              "file was probably made with another version of Modeller.</span>")
+            return
+        self.preset = preset
+        self.edited = preset_differences(node, preset)
+        self.text.setText(self._source_html(preset, self.edited))
+        self.restore.setVisible(bool(self.edited))
+
+    @staticmethod
+    def _source_html(p: Preset, edited: list[str]) -> str:
+        s = p.source
+        meaning, colour = SOURCE_KIND_TEXT.get(s.kind, (s.kind, "#334155"))
+        esc = html.escape
+        head = f"<b>Preset</b> · {esc(p.provider_label)}"
+        if edited:
+            head += " <b style='color:#92400e'>· edited</b>"
+        rows = [("Preset", esc(p.label)),
+                ("Figure", f"<b>{esc(s.figure)}</b>"),
+                ("Kind", f"<span style='color:{colour}'><b>{esc(s.kind)}</b> — {esc(meaning)}</span>"),
+                ("Document", esc(s.document))]
+        if s.version:
+            rows.append(("Version", esc(s.version)))
+        rows.append(("Checked", esc(s.date)))
+        rows.append(("URL", f"<a href='{esc(s.url, quote=True)}'>{esc(s.url)}</a>"))
+        if edited:
+            was = ", ".join(f"{esc(k.replace('_', ' '))} (preset: {esc(_field_text(k, p.fields[k]))})"
+                            for k in edited)
+            rows.append(("Edited", f"<span style='color:#92400e'>changed by hand: {was}</span>"))
+        if p.notes:
+            rows.append(("Notes", esc(p.notes)))
+        table = "".join(f"<tr><td style='color:#64748b; padding-right:6px' valign='top'>{k}</td>"
+                        f"<td>{v}</td></tr>" for k, v in rows)
+        return f"{head}<table cellspacing=1>{table}</table>"
+
+    def plain_text(self) -> str:
+        from PySide6.QtGui import QTextDocument
+
+        doc = QTextDocument()
+        doc.setHtml(self.text.text())
+        return doc.toPlainText()
+
+
 class PropertiesPanel(QWidget):
     """Shows and edits the selected nodes, the selected link, or the design itself."""
 
@@ -218,6 +367,8 @@ class PropertiesPanel(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.editors, self.errors, self.specs = {}, {}, {}
         self.numbers: QLabel | None = None
+        self.preset_box: PresetBox | None = None
+        self.template_note: QLabel | None = None
         nodes = [d.nodes[n] for n in self.node_ids]
         if nodes:
             kinds = {n.kind for n in nodes}
@@ -235,6 +386,8 @@ class PropertiesPanel(QWidget):
                     if spec.key == "name" and len(nodes) > 1:
                         continue
                     self._add_node_field(spec, nodes)
+            if len(kinds) == 1:
+                self._add_preset_box(kinds.pop())
             if len(nodes) == 1:
                 self.numbers = QLabel()
                 self.numbers.setWordWrap(True)
@@ -272,6 +425,7 @@ class PropertiesPanel(QWidget):
             self._add_line("default_mttr_hours", "Default MTTR (h)", F.fmt_number(d.settings.default_mttr_hours),
                            "1", self._commit_default_mttr,
                            tip="Repair time assumed when a node gives only an availability")
+            self._add_template_note(d)
         self.scroll.setWidget(body)
 
     def _add_line(self, key: str, label: str, text: str, hint: str, commit: Callable[[str], None],
@@ -355,6 +509,8 @@ class PropertiesPanel(QWidget):
                     widget.setText(shown)
                     widget.setCursorPosition(0)
                 widget.setProperty("shown", shown)
+        if self.preset_box is not None:
+            self.preset_box.refresh([n for n in nodes])
         self._fill_numbers()
 
     def _fill_numbers(self) -> None:
@@ -393,6 +549,55 @@ class PropertiesPanel(QWidget):
             f"<tr><td style='color:#64748b; padding-right:8px'>{k}</td><td>{v}</td></tr>" for k, v in rows
         ) + "</table>"
         self.numbers.setText("<b>Analysis</b>" + html)
+
+    # -- presets and templates ---------------------------------------------------
+    def _add_preset_box(self, kind: str) -> None:
+        """Where the figure came from (one preset node) and "Apply preset…" (same-kind selection)."""
+        box = PresetBox(kind)
+        if not box.choices:
+            return  # no preset of this kind (clients)
+        box.applyRequested.connect(self.apply_preset)
+        self.preset_box = box
+        self.form.addRow(box)
+        box.refresh([self.editor.design.nodes[n] for n in self.node_ids])
+
+    def apply_preset(self, preset_id: str) -> bool:
+        """Apply a preset to every selected node of its kind as ONE undo step (False: nothing to do)."""
+        from .commands import SetNodeFieldsCommand
+
+        preset = get_preset(preset_id)
+        d = self.editor.design
+        nodes = [d.nodes[n] for n in self.node_ids if n in d.nodes]
+        if preset is None or not nodes:
+            return False
+        changes = apply_command_changes(nodes, preset)
+        changes = {nid: v for nid, v in changes.items()
+                   if any(getattr(d.nodes[nid], k) != val for k, val in v.items())}
+        if not changes:
+            return False
+        who = d.nodes[next(iter(changes))].name if len(changes) == 1 else f"{len(changes)} nodes"
+        self.editor.push(SetNodeFieldsCommand(d, changes, f"Apply preset {preset.label} to {who}"))
+        return True
+
+    def _add_template_note(self, d: Design) -> None:
+        header = d.extra.get("template")
+        note = header.get("note") if isinstance(header, dict) else None
+        if not isinstance(note, str) or not note.strip():
+            return
+        title = header.get("title") or d.name
+        label = QLabel(f"<b>About this template</b><br><i>{html.escape(str(title))}</i><br>"
+                       f"{html.escape(note.strip())}")
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setStyleSheet("color: #334155; background: #f8fafc; border: 1px solid #e2e8f0; "
+                            "border-radius: 6px; padding: 8px; margin-top: 10px;")
+        self.template_note = label
+        self.form.addRow(label)
+
+    def preset_text(self) -> str:
+        """The preset box as plain text ("" when none is shown): for tests and screen readers."""
+        return self.preset_box.plain_text() if self.preset_box is not None else ""
 
     # -- committing --------------------------------------------------------------
     def _on_edit(self, key: str, edit: QLineEdit, commit: Callable[[str], None]) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import warnings
 
+import modeller.analysis  # noqa: F401  (numpy imported once, before any worker thread)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from pathlib import Path  # noqa: E402

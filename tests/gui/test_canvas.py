@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from modeller.ui import geometry as geo
+from modeller.model import geometry as geo
 from modeller.ui.canvas.items import ContainerItem, LinkItem, NodeItem
 
 from .conftest import (

@@ -235,7 +235,7 @@ def test_run_opens_files_from_the_command_line(examples_dir, tmp_path):
 
 def test_example_shapes_load_without_overlap(window, examples_dir):
     """Every bundled example opens; no two component boxes overlap at the default size."""
-    from modeller.ui import geometry as geo
+    from modeller.model import geometry as geo
 
     for path in sorted(examples_dir.glob("*.arch.json")):
         assert window.open_file(str(path), ask=False), path

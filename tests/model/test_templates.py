@@ -23,7 +23,9 @@ from modeller.model.templates import Template, list_templates, read_template
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = REPO / "resources" / "templates"
-NODE_W, NODE_H, LABEL_H = 150, 64, 28
+from modeller.model.geometry import NODE_H, NODE_W  # noqa: E402  (the canvas's box size)
+
+LABEL_H = 28
 
 a, z, r = 0.995, 0.9995, 0.9999
 L, L1, D, N = 0.9999, 0.999, 0.9995, 0.99999

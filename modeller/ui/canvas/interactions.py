@@ -14,8 +14,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QGraphicsRectItem
 
+from ...model import geometry as geo
 from ...model import link_problem
-from .. import geometry as geo
 from . import style
 from .items import ContainerItem, NodeItem
 from .items.link import arrow_path, clip_to_rect

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...model import Design, Role
-from .. import geometry as geo
+from ...model import geometry as geo
 from ..badges import Badge, node_badges
 from ..editor import KIND_MIME, Editor
 from . import style

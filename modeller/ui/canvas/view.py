@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
-from .. import geometry as geo
+from ...model import geometry as geo
 from . import style
 
 MIN_ZOOM = 0.1

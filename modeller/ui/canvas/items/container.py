@@ -11,8 +11,8 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath,
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ....model import KIND_LABELS, Node
+from ....model.geometry import CONTAINER_TITLE
 from ...badges import Badge
-from ...geometry import CONTAINER_TITLE
 from .. import style
 
 BORDER_HIT = 7.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Design, Node
+from .design import Design, Node
 
 NODE_W = 160.0
 NODE_H = 92.0
