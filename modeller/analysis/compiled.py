@@ -231,6 +231,9 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
             cn.groups = [(frozenset(ancestors[nid]), n.replicas)]
         # how many raw replicas must be up
         if isinstance(n.min_healthy, int):
+            if n.min_healthy > n.replicas:  # the loader refuses it too; never a silent 0
+                raise DesignError(f"min_healthy {n.min_healthy} is more than its {n.replicas} replicas",
+                                  place=f'node "{nid}"', fix="lower min_healthy or add replicas")
             cn.k = n.min_healthy
         elif n.capacity_rps is not None and cn.direct_load > EPS:
             need = max(1, math.ceil(cn.direct_load / n.capacity_rps - EPS))

@@ -36,6 +36,7 @@ from .failit import install_failit
 from .files import Autosaver, RecentFiles, Recovery, save_design_file
 from .help import install_help
 from .insights.panel import InsightsPanel
+from .locks import check_and_lock, release_locks
 from .palette import Palette
 from .paths import examples_dir, icon_path
 from .presets_ui import install_presets
@@ -469,6 +470,8 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot open the design", str(exc))
             self.recent.remove(path)
             return False
+        if not check_and_lock(self, path):
+            return False
         self._replace(design, str(Path(path).resolve()))
         self.recent.add(path)
         self.show_status(f"Opened {Path(path).name}: {len(design.nodes)} nodes, {len(design.links)} links")
@@ -508,6 +511,8 @@ class MainWindow(QMainWindow):
         return self._write(path)
 
     def _write(self, path: str) -> bool:
+        if not check_and_lock(self, path, saving=True):
+            return False
         try:
             save_design_file(self.editor.design, path)
         except OSError as exc:
@@ -608,6 +613,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop the workers and remove this window's recovery file (a clean close)."""
         self.analysis.shutdown()
+        release_locks(self)
         self.insights.shutdown()
         if self.autosaver is not None:
             self.autosaver.stop()

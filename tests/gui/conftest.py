@@ -45,6 +45,7 @@ def no_surprise_dialogs(monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", unexpected)
     monkeypatch.setattr(QMessageBox, "warning", unexpected)
     monkeypatch.setattr(QMessageBox, "information", unexpected)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: unexpected(box, box.windowTitle(), box.text()))
 
 
 def make_window(qtbot, analyze=None, autosave: bool = False):  # noqa: ANN001, ANN201

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from modeller.model import load_design
 from modeller.ui import app as ui_app
 from modeller.ui.files import RecentFiles, find_recoveries, recovery_dir
+from modeller.ui.locks import release_locks
 
 from .conftest import (
     centre_of,
@@ -52,6 +53,7 @@ def test_save_reopen_and_compare(qtbot, tmp_path):
     assert not w.isWindowModified() and w.windowTitle() == "shop.arch.json[*] — Modeller"
     saved = load_design(path)
     assert saved == w.editor.design
+    release_locks(w)  # two windows on one file would (rightly) ask first
     w2 = make_window(qtbot)
     assert w2.open_file(str(path))
     assert w2.editor.design == w.editor.design
