@@ -8,6 +8,8 @@ children-first, and evaluation is vectorised per variable level with numpy.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 FALSE = 0
 TRUE = 1
@@ -24,8 +26,6 @@ class BDD:
         self._unique: dict[tuple[int, int, int], int] = {}
         self._and: dict[tuple[int, int], int] = {}
         self._or: dict[tuple[int, int], int] = {}
-        if sys.getrecursionlimit() < 20000:
-            sys.setrecursionlimit(20000)
 
     def __len__(self) -> int:
         return len(self.level)
@@ -111,3 +111,18 @@ class BDD:
             if r == TRUE:
                 break
         return r
+
+
+@contextmanager
+def deep_recursion(limit: int = 20000) -> Iterator[None]:
+    """Apply recurses once per variable level (a 2000-node chain is 2000 deep): raise
+    the limit only while building, so the rest of the program (the JSON parser, with
+    its C stack) keeps Python's safe default."""
+    old = sys.getrecursionlimit()
+    if old < limit:
+        sys.setrecursionlimit(limit)
+    try:
+        yield
+    finally:
+        if old < limit:
+            sys.setrecursionlimit(old)

@@ -236,7 +236,8 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
                                   place=f'node "{nid}"', fix="lower min_healthy or add replicas")
             cn.k = n.min_healthy
         elif n.capacity_rps is not None and cn.direct_load > EPS:
-            need = max(1, math.ceil(cn.direct_load / n.capacity_rps - EPS))
+            ratio = cn.direct_load / n.capacity_rps
+            need = max(1, math.ceil(ratio - EPS)) if math.isfinite(ratio) else cn.active + 1
             if need > cn.active:
                 cn.k = None
                 warnings.append(

@@ -19,7 +19,7 @@ from .report import (
     nines,
 )
 from .scenarios import full_up_counts, loads_after, utilisation
-from .simulation import simulate
+from .simulation import SimulationTooLarge, simulate
 from .structure import evaluate
 from .sweeps import sweep_demand, sweep_replicas
 
@@ -155,7 +155,11 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
     report = Report(system, clients, nodes, failures, spofs, warnings, revision=design.revision)
     report.extras["engine"] = {"columns": exact.columns, "diagram_nodes": exact.bdd_size}
     if simulation_years > 0:
-        report.extras["simulation"] = simulate(design, compiled, years=simulation_years, seed=seed)
+        try:
+            report.extras["simulation"] = simulate(design, compiled, years=simulation_years,
+                                                   seed=seed)
+        except SimulationTooLarge as exc:
+            report.warnings.append(f"no simulation: {exc}")
     if sweeps:
         report.extras["sweeps"] = what_if(design, report)
     return report

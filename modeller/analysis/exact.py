@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..model import DesignError, Role
-from .bdd import BDD, FALSE, TRUE
+from .bdd import BDD, FALSE, TRUE, deep_recursion
 from .compiled import EPS, Compiled, PoolRule
 from .domains import MAX_COLUMNS, DomainColumns, build_columns, count_columns
 
@@ -54,25 +54,28 @@ class ExactResult:
     warnings: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=512)
-def _binomial_table(n: int, a: float, q: float) -> np.ndarray:
-    """pmf[N, j] = P(j of N up), for N in 0..n, in log space (large N safe)."""
-    pmf = np.zeros((n + 1, n + 1))
-    pmf[0, 0] = 1.0
+@lru_cache(maxsize=4096)
+def _level_masses(n: int, a: float, q: float, thresholds: tuple[int, ...]) -> np.ndarray:
+    """P(the up count of n replicas lies in [0, t1), [t1, t2), ..., [tm, n]), each mass
+    summed from the binomial pmf directly (log space, large n safe), never as 1 - x."""
+    pmf = np.zeros(n + 1)
     if n == 0:
-        return pmf
-    lfact = np.array([math.lgamma(x + 1) for x in range(n + 1)])
-    la = math.log(a) if a > 0 else -math.inf
-    lq = math.log(q) if q > 0 else -math.inf
-    for big_n in range(1, n + 1):
-        j = np.arange(big_n + 1)
-        k = big_n - j
+        pmf[0] = 1.0
+    else:
+        j = np.arange(n + 1)
+        k = n - j
+        lfact = np.array([math.lgamma(x + 1) for x in range(n + 1)])
+        la = math.log(a) if a > 0 else -math.inf
+        lq = math.log(q) if q > 0 else -math.inf
         with np.errstate(invalid="ignore"):
-            lp = (lfact[big_n] - lfact[j] - lfact[k]
+            lp = (lfact[n] - lfact - lfact[::-1]
                   + np.where(j > 0, j * la, 0.0) + np.where(k > 0, k * lq, 0.0))
-        pmf[big_n, : big_n + 1] = np.exp(lp)
-    pmf.setflags(write=False)
-    return pmf
+        pmf = np.exp(lp)
+    edges = [0, *thresholds, n + 1]
+    out = np.array([pmf[lo:hi].sum() if hi > lo else 0.0
+                    for lo, hi in zip(edges[:-1], edges[1:])])
+    out.setflags(write=False)
+    return out
 
 
 def _scatter_add(target: np.ndarray, index: np.ndarray, rows: np.ndarray) -> None:
@@ -103,7 +106,8 @@ class ExactEngine:
         self.atom_ids: list[str] = []
         self.parts: dict[str, _Part] = {}
         self._plan_variables()
-        self._build()
+        with deep_recursion():
+            self._build()
 
     # -- variables -----------------------------------------------------------
     def _thresholds(self) -> dict[str, list[int]]:
@@ -337,21 +341,16 @@ class ExactEngine:
     def _level_distribution(self, nid: str, n_up: np.ndarray) -> np.ndarray:
         """D[l, col] = P(exactly l thresholds met), l = 0..m, computed without cancellation."""
         cn = self.c.nodes[nid]
-        ths = self.vars[nid].thresholds
-        table = _binomial_table(cn.replicas, cn.availability, cn.unavailability)
+        ths = tuple(self.vars[nid].thresholds)
+        counts, where = np.unique(n_up, return_inverse=True)
+        per_n = np.stack([_level_masses(int(n), cn.availability, cn.unavailability, ths)
+                          for n in counts], axis=1)  # (m + 1, distinct up counts)
         pf = cn.failover_p
-        m = len(ths)
-        edges = [0] + ths + [cn.replicas + 1]
-        per_n = np.zeros((m + 1, table.shape[0]))
-        for lvl in range(m + 1):
-            lo, hi = edges[lvl], edges[lvl + 1]
-            # sum of pmf over [lo, hi) — summed directly, not as a difference of CDFs near 1
-            per_n[lvl] = table[:, lo:hi].sum(axis=1) if hi > lo else 0.0
         if pf > 0:
             met = per_n[1:].sum(axis=0)
             per_n[1:] *= (1.0 - pf)
             per_n[0] = per_n[0] + pf * met
-        return per_n[:, n_up]
+        return per_n[:, where.reshape(n_up.shape)]
 
     def _masks(self, masks: list[int]) -> np.ndarray:
         """Bitmasks as a bool matrix (len(masks), n_atoms)."""

@@ -365,12 +365,9 @@ def _invert_level(m: _Model, pos: dict[str, int], members: list[str],
             for t, calls in eff[nid]:
                 n, f = _split(calls)
                 pt = phi[t]
-                for _ in range(n):
-                    if owned:
-                        acc *= pt  # type: ignore[operator]
-                    else:
-                        acc = acc * pt
-                        owned = isinstance(acc, np.ndarray) and acc is not pt
+                if n:
+                    acc = acc * (pt if n == 1 else pt ** n)  # n sequential calls
+                    owned = isinstance(acc, np.ndarray) and acc is not pt
                 if f > 0.0:
                     part = f * pt
                     part += 1.0 - f

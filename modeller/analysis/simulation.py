@@ -51,6 +51,10 @@ MAX_EVENTS = 150_000_000  # whole run; beyond this fewer years are simulated
 HIST_BINS = 40
 
 
+class SimulationTooLarge(ValueError):
+    """Components fail so often that even one simulated year is too big to hold."""
+
+
 @dataclass
 class _Step:
     """A piecewise-constant function on [0, horizon): value ``v[j]`` from ``t[j]``."""
@@ -507,6 +511,10 @@ def simulate(design: Design, compiled: Compiled | None = None, years: int = 2000
     if years < 1:
         raise ValueError("years must be at least 1")
     per_year = _events_per_year(design, compiled)
+    if per_year > MAX_EVENTS:
+        raise SimulationTooLarge(
+            f"the simulation would need {per_year:,.0f} failure/repair events for one year "
+            f"(limit {MAX_EVENTS:,}); the exact figures stand without it")
     run_years = years
     if per_year * years > MAX_EVENTS:
         run_years = max(1, int(MAX_EVENTS // per_year))

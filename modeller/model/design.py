@@ -65,14 +65,16 @@ class Node:
     def replica_availability(self) -> float:
         """Per-replica availability: MTBF/(MTBF+MTTR) when both are given."""
         if self.mtbf_hours is not None and self.mttr_hours is not None:
-            return self.mtbf_hours / (self.mtbf_hours + self.mttr_hours)
+            return 1.0 / (1.0 + self.mttr_hours / self.mtbf_hours)  # no MTBF+MTTR overflow
         return self.availability
 
     @property
     def replica_unavailability(self) -> float:
         """1 - availability, computed without cancellation when MTBF/MTTR are given."""
         if self.mtbf_hours is not None and self.mttr_hours is not None:
-            return self.mttr_hours / (self.mtbf_hours + self.mttr_hours)
+            if self.mttr_hours == 0:
+                return 0.0
+            return 1.0 / (1.0 + self.mtbf_hours / self.mttr_hours)
         return 1.0 - self.availability
 
     def mtbf_mttr(self, default_mttr_hours: float) -> tuple[float, float]:

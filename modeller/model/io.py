@@ -35,6 +35,29 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _finite(value: Any) -> bool:
+    """A JSON number that is a finite float (a 400-digit integer literal is not)."""
+    if not _is_number(value):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+# Bounds that keep every number inside what the engine computes exactly and quickly;
+# beyond them a design is no longer an architecture but a typo.
+MAX_REPLICAS = 10_000
+MAX_RATE = 1e12  # rps: demand and capacity
+MIN_CAPACITY = 1e-6  # rps
+MAX_SERVICE_MS = 1e8  # about 28 hours
+MIN_SERVICE_MS = 1e-6  # a nanosecond (0 means "takes no time")
+MAX_CALLS = 10_000
+MAX_HOURS = 1e9  # MTBF / MTTR
+MIN_MTBF_HOURS = 1e-3  # 3.6 s
+MAX_COORD = 1e9
+
+
 class _Reader:
     """Type-checked access to one JSON object, naming the place on refusal."""
 
@@ -50,9 +73,10 @@ class _Reader:
         if key not in self.obj or self.obj[key] is None and default is None:
             return default
         v = self.obj[key]
-        if not _is_number(v) or not math.isfinite(v):
+        if not _finite(v):
             raise self.fail(key, f"must be a finite number, got {json.dumps(v)[:40]}",
                             fix or "write a plain number")
+        v = float(v)
         if low is not None and (v < low or (low_open and v == low)):
             bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
             raise self.fail(key, f"must be {bound}, got {v:g}", fix or "correct the value")
@@ -60,15 +84,16 @@ class _Reader:
             raise self.fail(key, f"must be at most {high:g}, got {v:g}", fix or "correct the value")
         return float(v)
 
-    def integer(self, key: str, default: Any, *, low: int, allow_auto: bool = False) -> Any:
+    def integer(self, key: str, default: Any, *, low: int, high: int = MAX_REPLICAS,
+                allow_auto: bool = False) -> Any:
         if key not in self.obj:
             return default
         v = self.obj[key]
         if allow_auto and v == "auto":
             return "auto"
-        if _is_number(v) and math.isfinite(v) and float(v).is_integer() and v >= low:
-            if abs(v) > 1_000_000:
-                raise self.fail(key, f"is too large ({v:g})", "use at most 1000000")
+        if _finite(v) and float(v).is_integer() and v >= low:
+            if v > high:
+                raise self.fail(key, f"is too large ({float(v):g})", f"use at most {high}")
             return int(v)
         extra = ' or "auto"' if allow_auto else ""
         raise self.fail(key, f"must be a whole number of at least {low}{extra}, got {json.dumps(v)[:40]}",
@@ -95,37 +120,40 @@ def _read_node(raw: Any, index: int) -> Node:
     place = f'nodes[{index}] "{node_id}"'
     r = _Reader(raw, place)
     kind = raw.get("kind")
-    if kind not in KIND_ROLES:
+    if not isinstance(kind, str) or kind not in KIND_ROLES:
         raise r.fail("kind", f"unknown kind {json.dumps(kind)[:40]}",
                      "use one of " + ", ".join(KIND_ROLES))
     node = Node(id=node_id, kind=kind)
     node.name = r.string("name", node_id) or node_id
-    node.x = r.number("x", 0.0)
-    node.y = r.number("y", 0.0)
-    node.w = r.number("w", None, low=0, low_open=True)
-    node.h = r.number("h", None, low=0, low_open=True)
+    node.x = r.number("x", 0.0, low=-MAX_COORD, high=MAX_COORD)
+    node.y = r.number("y", 0.0, low=-MAX_COORD, high=MAX_COORD)
+    node.w = r.number("w", None, low=0, low_open=True, high=MAX_COORD)
+    node.h = r.number("h", None, low=0, low_open=True, high=MAX_COORD)
     node.parent = r.string("parent", None)
     node.replicas = r.integer("replicas", 1, low=1)
     node.availability = r.number(
         "availability", 1.0, low=0.0, low_open=True, high=1.0,
         fix="write a fraction in (0, 1], e.g. 0.9995 for 99.95 %")
-    node.mtbf_hours = r.number("mtbf_hours", None, low=0.0, low_open=True)
-    node.mttr_hours = r.number("mttr_hours", None, low=0.0)
+    node.mtbf_hours = r.number("mtbf_hours", None, low=MIN_MTBF_HOURS, high=MAX_HOURS)
+    node.mttr_hours = r.number("mttr_hours", None, low=0.0, high=MAX_HOURS)
     node.min_healthy = r.integer("min_healthy", "auto", low=1, allow_auto=True)
     node.min_targets = r.integer("min_targets", "auto", low=1, allow_auto=True)
-    node.capacity_rps = r.number("capacity_rps", None, low=0.0, low_open=True)
-    node.service_time_ms = r.number("service_time_ms", 0.0, low=0.0)
+    node.capacity_rps = r.number("capacity_rps", None, low=MIN_CAPACITY, high=MAX_RATE)
+    node.service_time_ms = r.number("service_time_ms", 0.0, low=0.0, high=MAX_SERVICE_MS)
+    if 0.0 < node.service_time_ms < MIN_SERVICE_MS:
+        raise r.fail("service_time_ms", f"is below a nanosecond ({node.service_time_ms:g} ms)",
+                     "write 0 for a step that takes no time")
     node.cost_month = r.number("cost_month", 0.0, low=0.0)
     failover = r.string("failover", "active-active")
     if failover not in FAILOVER_MODES:
         raise r.fail("failover", f"unknown mode {failover!r}", 'use "active-active" or "active-passive"')
     node.failover = failover
-    node.failover_seconds = r.number("failover_seconds", 0.0, low=0.0)
+    node.failover_seconds = r.number("failover_seconds", 0.0, low=0.0, high=MAX_HOURS)
     spread = raw.get("spread", [])
     if not isinstance(spread, list) or not all(isinstance(s, str) for s in spread):
         raise r.fail("spread", "must be a list of zone ids", 'write e.g. ["eu-a", "eu-b"]')
     node.spread = list(spread)
-    node.demand_rps = r.number("demand_rps", None, low=0.0)
+    node.demand_rps = r.number("demand_rps", None, low=0.0, high=MAX_RATE)
     slo = raw.get("slo", {})
     if not isinstance(slo, dict):
         raise r.fail("slo", "must be an object", 'write e.g. {"availability": 0.999}')
@@ -151,13 +179,23 @@ def _read_link(raw: Any, index: int) -> Link:
         if not isinstance(raw.get(key), str):
             raise r.fail(key, "is missing or not an id", f'add "{key}": "<node id>"')
     link = Link(raw["from"], raw["to"])
-    link.calls = r.number("calls", 1.0, low=0.0, low_open=True, fix="calls per request must be positive")
+    link.calls = r.number("calls", 1.0, low=0.0, low_open=True, high=MAX_CALLS,
+                          fix="calls per request must be positive")
     optional = raw.get("optional", False)
     if not isinstance(optional, bool):
         raise r.fail("optional", "must be true or false", "write true or false without quotes")
     link.optional = optional
     link.extra = {k: v for k, v in raw.items() if k not in _LINK_KEYS}
     return link
+
+
+def check_node(node: Node) -> None:
+    """Refuse (DesignError) a node the loader would refuse, so an edit can never make a
+    design that cannot be reopened."""
+    _read_node(node_to_dict(node), 0)
+    if isinstance(node.min_healthy, int) and node.min_healthy > node.replicas:
+        raise DesignError(f"min_healthy {node.min_healthy} is more than its {node.replicas} replicas",
+                          place=f'node "{node.id}"', fix="lower min_healthy or add replicas")
 
 
 def design_from_dict(data: Any) -> Design:
@@ -169,7 +207,7 @@ def design_from_dict(data: Any) -> Design:
         raise DesignError(f"unknown format {json.dumps(fmt)[:60]}", place="format",
                           fix=f'a design file starts with "format": "{FORMAT}"')
     version = data.get("version", 1)
-    if not _is_number(version) or not float(version).is_integer() or version < 1:
+    if not _finite(version) or not float(version).is_integer() or version < 1:
         raise DesignError(f"bad version {json.dumps(version)[:40]}", place="version",
                           fix=f"use a whole number such as {VERSION}")
     version = int(version)
@@ -187,7 +225,8 @@ def design_from_dict(data: Any) -> Design:
         raise DesignError("must be an object", place="settings", fix='write {"default_mttr_hours": 1}')
     sr = _Reader(settings_raw, "settings")
     settings = Settings(
-        default_mttr_hours=sr.number("default_mttr_hours", 1.0, low=0.0, low_open=True),
+        default_mttr_hours=sr.number("default_mttr_hours", 1.0, low=0.0, low_open=True,
+                                     high=MAX_HOURS),
         extra={k: v for k, v in settings_raw.items() if k != "default_mttr_hours"},
     )
     nodes_raw = data.get("nodes", [])
@@ -206,6 +245,12 @@ def design_from_dict(data: Any) -> Design:
         seen.add(n.id)
     design = Design(name, nodes, links, settings, extra)
     validate(design)
+    try:  # an unpaired surrogate (valid JSON escape, invalid Unicode) could never be saved
+        dumps_design(design).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DesignError("contains text that is not valid Unicode (an unpaired surrogate "
+                          f"at character {exc.start})", place="text",
+                          fix="retype the names and ids with ordinary characters") from None
     return design
 
 
@@ -351,6 +396,20 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows (threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _chmod_like_a_new_file(fd: int, target: Path) -> None:
     """mkstemp makes owner-only files: keep the target's mode, or what open() would give."""
     if not hasattr(os, "fchmod"):
@@ -358,9 +417,7 @@ def _chmod_like_a_new_file(fd: int, target: Path) -> None:
     try:
         mode = target.stat().st_mode & 0o777
     except OSError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        mode = 0o666 & ~_umask()
     try:
         os.fchmod(fd, mode)
     except OSError:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..model import KIND_LABELS, Design, DesignError, Node, Role
+from ..model.io import check_node
 from ..model.kinds import FAILOVER_MODES
 from ..model.presets import Preset, format_percent, get_preset, presets_by_provider
 from . import fields as F
@@ -657,6 +658,14 @@ class PropertiesPanel(QWidget):
                 continue
             try:
                 values = spec.parse(text, n, d) if spec.parse else {spec.key: text}
+                candidate = n.copy()
+                for k, v in values.items():
+                    if hasattr(candidate, k):
+                        setattr(candidate, k, v)
+                check_node(candidate)  # what the file could not hold is refused here
+            except DesignError as exc:
+                self._refuse(spec.key, exc.problem + (f" — {exc.fix}" if exc.fix else ""))
+                return
             except ValueError as exc:
                 self._refuse(spec.key, str(exc))
                 return
