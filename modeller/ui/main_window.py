@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 from pathlib import Path
 
@@ -47,6 +48,28 @@ from .worker import AnalysisController, AnalyzeFn
 FILE_FILTER = "Modeller designs (*.arch.json);;JSON files (*.json);;All files (*)"
 STATUS_MS = 8000
 NO_CLIENT = "Add a client (it sends the requests) to see the numbers"
+
+
+_CLIPBOARD_HOOKED = False
+
+
+def _release_clipboard_at_exit() -> None:
+    """PySide6 crashes at interpreter exit while the clipboard still owns a QMimeData we
+    made (seen offscreen); clear our own nodes from it on the way out."""
+    global _CLIPBOARD_HOOKED
+    if _CLIPBOARD_HOOKED:
+        return
+    _CLIPBOARD_HOOKED = True
+
+    def release() -> None:
+        app = QApplication.instance()
+        if app is not None:
+            board = QApplication.clipboard()
+            data = board.mimeData()
+            if data is not None and data.hasFormat(FRAGMENT_MIME):
+                board.clear()
+
+    atexit.register(release)
 
 
 class MainWindow(QMainWindow):
@@ -383,6 +406,7 @@ class MainWindow(QMainWindow):
         md.setData(FRAGMENT_MIME, text.encode("utf-8"))
         md.setText(text)
         QApplication.clipboard().setMimeData(md)
+        _release_clipboard_at_exit()
         self.editor.paste_count = 0
         self.show_status(f"Copied {len(self.editor.top_level(ids))} node(s)")
         return True
