@@ -48,6 +48,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem
 from .. import __version__
 from ..model import Design
 from ..model.io import atomic_write_bytes
+from .reports import when_text
 
 __all__ = [
     "IMAGE_FORMATS", "DiagramError", "ensure_app", "needs_offscreen", "render_image", "png_bytes",
@@ -144,16 +145,6 @@ class LegendContent:
     message: str = ""  # why there are no numbers
 
 
-def _when(generated: _dt.datetime | _dt.date | str | None) -> str:
-    if generated is None:
-        generated = _dt.datetime.now().astimezone()
-    if isinstance(generated, _dt.datetime):
-        return generated.strftime("%Y-%m-%d %H:%M")
-    if isinstance(generated, _dt.date):
-        return generated.isoformat()
-    return str(generated)
-
-
 def _node_name(design: Design, report: Any, node_id: str) -> str:
     node = design.nodes.get(node_id)
     if node is not None and node.name:
@@ -171,7 +162,7 @@ def legend_content(design: Design, report: Any, *, source: str = "",
     from ..ui import fields as F
 
     title = design.name or (Path(source).name if source else "Untitled design")
-    footer = " · ".join(x for x in (source or "unsaved design", _when(generated),
+    footer = " · ".join(x for x in (source or "unsaved design", when_text(generated),
                                     f"Modeller {__version__}") if x)
     clients = getattr(report, "clients", None) or {}
     if report is None or not clients:

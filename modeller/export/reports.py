@@ -90,7 +90,7 @@ def _label(report: Report, design: Design | None, node_id: str) -> str:
     return node_id if name == node_id else f"{name} ({node_id})"
 
 
-def _when(generated: _dt.datetime | _dt.date | str | None) -> str:
+def when_text(generated: _dt.datetime | _dt.date | str | None) -> str:
     if generated is None:
         generated = _dt.datetime.now().astimezone()
     if isinstance(generated, _dt.datetime):
@@ -331,7 +331,7 @@ def _content(report: Report, design: Design | None, source: str,
     if report.failures:
         tables.append(_failures_table(report, design))
     return _Content(
-        title=title, source=source, generated=_when(generated), description=description,
+        title=title, source=source, generated=when_text(generated), description=description,
         headline=_headline(report, design), tables=tables,
         spofs=[_label(report, design, x) for x in report.spofs],
         warnings=[str(w) for w in report.warnings], extras=_extras(report, design))

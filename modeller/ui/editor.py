@@ -94,10 +94,18 @@ class Editor(QObject):
 
     def add_node(self, kind: str, x: float, y: float) -> str:
         """Drop a new node at a scene point; inside a region/zone it is placed there."""
-        d = self.design
         node = self.new_node(kind, x, y)
+        self.place_node(node, x, y, f"Add {node.name}")
+        where = f" in {self.design.nodes[node.parent].name}" if node.parent else ""
+        self.message.emit(f"Added {node.name}{where}")
+        return node.id
+
+    def place_node(self, node: Node, x: float, y: float, text: str) -> None:
+        """Add ``node`` as one undo step, inside the region/zone under (x, y); the
+        containers it lands in grow to hold it."""
+        d = self.design
         node.parent = geo.container_at(d, x, y)
-        macro = MacroCommand(d, f"Add {node.name}")
+        macro = MacroCommand(d, text)
         AddNodeCommand(d, node, parent=macro)
         if node.parent:
             rects = geo.all_rects(d)
@@ -108,9 +116,6 @@ class Editor(QObject):
             if grow:
                 SetNodeFieldsCommand(d, grow, "Grow container", parent=macro)
         self.push(macro)
-        where = f" in {d.nodes[node.parent].name}" if node.parent else ""
-        self.message.emit(f"Added {node.name}{where}")
-        return node.id
 
     def delete(self, node_ids: list[str], links: list[tuple[str, str]] | None = None) -> None:
         self.push(delete_command(self.design, list(node_ids), list(links or [])))

@@ -15,12 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QIODevice, QObject, QSaveFile, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from ..model import Design, DesignError
-from .files import settings
+from .files import settings, write_bytes
 
 LAST_DIR_KEY = "export/last_dir"
 MAX_GUESSES_SHOWN = 20
@@ -39,19 +39,6 @@ EXPORTS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
 )
 IMPORT_FILTER = "draw.io diagrams (*.drawio *.xml);;All files (*)"
 NEEDS_REPORT = {"html", "markdown", "csv"}  # pictures and draw.io can go without numbers
-
-
-def _write_bytes(path: str, data: bytes) -> None:
-    """QSaveFile + commit: the old file stays intact until the new one is complete."""
-    f = QSaveFile(path)
-    if not f.open(QIODevice.OpenModeFlag.WriteOnly):
-        raise OSError(f"cannot write {path}: {f.errorString()}")
-    if f.write(QByteArray(data)) != len(data):
-        err = f.errorString()
-        f.cancelWriting()
-        raise OSError(f"cannot write {path}: {err}")
-    if not f.commit():
-        raise OSError(f"cannot write {path}: {f.errorString()}")
 
 
 @contextmanager
@@ -190,7 +177,7 @@ class ExportActions(QObject):
         try:
             with _busy():
                 data = export_bytes(fmt, w.editor.design, report, source=source)
-                _write_bytes(path, data)
+                write_bytes(path, data)
         except (OSError, RuntimeError, ValueError, ImportError) as exc:
             w.show_error("Export failed", f"{Path(path).name}: {exc}")
             return None

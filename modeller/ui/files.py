@@ -61,18 +61,22 @@ def settings() -> QSettings:
     return QSettings(ORGANISATION, APPLICATION)
 
 
-def write_text(path: str | os.PathLike[str], text: str) -> None:
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write with QSaveFile + commit: the old file stays intact until the new one is complete."""
     f = QSaveFile(str(path))
     if not f.open(QIODevice.OpenModeFlag.WriteOnly):
         raise OSError(f"cannot write {path}: {f.errorString()}")
-    data = text.encode("utf-8")
     if f.write(QByteArray(data)) != len(data):
         err = f.errorString()
         f.cancelWriting()
         raise OSError(f"cannot write {path}: {err}")
     if not f.commit():
         raise OSError(f"cannot write {path}: {f.errorString()}")
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """UTF-8 text through :func:`write_bytes`."""
+    write_bytes(path, text.encode("utf-8"))
 
 
 def save_design_file(design: Design, path: str | os.PathLike[str]) -> None:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QApplication
 from ..model import KIND_LABELS, Design, Node
 from ..model import geometry as geo
 from ..model.presets import Preset, format_percent, get_preset, node_from_preset
-from .commands import AddNodeCommand, MacroCommand, SetNodeFieldsCommand
 from .editor import KIND_MIME, Editor
 
 PRESET_MIME = "application/x-modeller-preset"
@@ -79,18 +78,7 @@ def add_preset_node(editor: Editor, preset: Preset, x: float, y: float) -> str:
     """
     d = editor.design
     node = new_preset_node(d, preset, x, y)
-    node.parent = geo.container_at(d, x, y)
-    macro = MacroCommand(d, f"Add {node.name} ({preset.provider_label} preset)")
-    AddNodeCommand(d, node, parent=macro)
-    if node.parent:
-        rects = geo.all_rects(d)
-        rects[node.id] = geo.node_rect(node)
-        probe = d.copy()
-        probe.add_node(node.copy())
-        grow = geo.grow_to_fit(probe, [node.parent], rects)
-        if grow:
-            SetNodeFieldsCommand(d, grow, "Grow container", parent=macro)
-    editor.push(macro)
+    editor.place_node(node, x, y, f"Add {node.name} ({preset.provider_label} preset)")
     where = f" in {d.nodes[node.parent].name}" if node.parent else ""
     figure = f"{format_percent(preset.availability)} " if preset.availability is not None else ""
     hint = "" if node.is_container else " — drag from a node's edge dot to it to depend on it"

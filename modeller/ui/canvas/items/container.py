@@ -14,13 +14,14 @@ from ....model import KIND_LABELS, Node
 from ....model.geometry import CONTAINER_TITLE
 from ...badges import Badge
 from .. import style
+from .failstate import FailStateMixin
 
 BORDER_HIT = 7.0
 GRIP = 7.0
 RADIUS = 12.0
 
 
-class ContainerItem(QGraphicsItem):
+class ContainerItem(FailStateMixin, QGraphicsItem):
     Type = QGraphicsItem.UserType + 2
 
     def __init__(self, node_id: str) -> None:
@@ -64,26 +65,6 @@ class ContainerItem(QGraphicsItem):
             return
         self.badges, self.stale = list(badges), stale
         self.update()
-
-    def set_highlight(self, colour: QColor | None) -> None:
-        if colour != self.highlight:
-            self.highlight = colour
-            self.update()
-
-    def set_fail_state(self, state: str, badges: list[Badge] | None = None,
-                       in_scenario: bool = True) -> None:
-        """Show this region/zone as a failure scenario sees it; ``in_scenario=False`` restores it."""
-        if not in_scenario:
-            state, badges = style.NORMAL, None
-        if (state, badges, in_scenario) == (self.state, self.fail_badges, self.in_scenario):
-            return
-        self.state, self.in_scenario = state, in_scenario
-        self.fail_badges = list(badges) if badges is not None else None
-        self.setOpacity(style.UNAFFECTED_OPACITY if in_scenario and state == style.NORMAL else 1.0)
-        self.update()
-
-    def shown_badges(self) -> list[Badge]:
-        return self.fail_badges if self.fail_badges is not None else self.badges
 
     def body_brush(self) -> QBrush:
         """The body's fill: the kind's tint, or the failure state's (translucent: what it

@@ -14,6 +14,7 @@ from ....model import KIND_LABELS, Node, Role
 from ...badges import Badge
 from ...fields import fmt_number
 from .. import style
+from .failstate import FailStateMixin
 
 HANDLE_R = 5.0
 HANDLE_HIT = 9.0
@@ -45,7 +46,7 @@ def subtitle_for(node: Node, pool_size: int) -> str:
     return " · ".join(parts)
 
 
-class NodeItem(QGraphicsItem):
+class NodeItem(FailStateMixin, QGraphicsItem):
     """A component box. Handles on the four edge midpoints start a new link."""
 
     Type = QGraphicsItem.UserType + 1
@@ -98,26 +99,6 @@ class NodeItem(QGraphicsItem):
         tips = [b.tooltip for b in badges if b.tooltip]
         self.setToolTip(f"{self.name} ({self.node_id})" + ("\n" + "\n".join(tips) if tips else ""))
         self.update()
-
-    def set_highlight(self, colour: QColor | None) -> None:
-        if colour != self.highlight:
-            self.highlight = colour
-            self.update()
-
-    def set_fail_state(self, state: str, badges: list[Badge] | None = None,
-                       in_scenario: bool = True) -> None:
-        """Show this box as a failure scenario sees it; ``in_scenario=False`` restores it."""
-        if not in_scenario:
-            state, badges = style.NORMAL, None
-        if (state, badges, in_scenario) == (self.state, self.fail_badges, self.in_scenario):
-            return
-        self.state, self.in_scenario = state, in_scenario
-        self.fail_badges = list(badges) if badges is not None else None
-        self.setOpacity(style.UNAFFECTED_OPACITY if in_scenario and state == style.NORMAL else 1.0)
-        self.update()
-
-    def shown_badges(self) -> list[Badge]:
-        return self.fail_badges if self.fail_badges is not None else self.badges
 
     def body_brush(self) -> QBrush:
         """The box's fill: white, or the failure state's tint."""

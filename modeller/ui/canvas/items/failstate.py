@@ -1,0 +1,40 @@
+"""What node boxes and containers share: a highlight and the "Fail it" look."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+
+from ...badges import Badge
+from .. import style
+
+
+class FailStateMixin:
+    """Mixed into a QGraphicsItem that has ``badges``, ``highlight``, ``state``,
+    ``fail_badges`` and ``in_scenario`` attributes."""
+
+    badges: list[Badge]
+    highlight: QColor | None
+    state: str
+    fail_badges: list[Badge] | None
+    in_scenario: bool
+
+    def set_highlight(self, colour: QColor | None) -> None:
+        if colour != self.highlight:
+            self.highlight = colour
+            self.update()  # type: ignore[attr-defined]
+
+    def set_fail_state(self, state: str, badges: list[Badge] | None = None,
+                       in_scenario: bool = True) -> None:
+        """Show this item as a failure scenario sees it; ``in_scenario=False`` restores it."""
+        if not in_scenario:
+            state, badges = style.NORMAL, None
+        if (state, badges, in_scenario) == (self.state, self.fail_badges, self.in_scenario):
+            return
+        self.state, self.in_scenario = state, in_scenario
+        self.fail_badges = list(badges) if badges is not None else None
+        opacity = style.UNAFFECTED_OPACITY if in_scenario and state == style.NORMAL else 1.0
+        self.setOpacity(opacity)  # type: ignore[attr-defined]
+        self.update()  # type: ignore[attr-defined]
+
+    def shown_badges(self) -> list[Badge]:
+        return self.fail_badges if self.fail_badges is not None else self.badges
