@@ -20,6 +20,8 @@ import pytest
 from modeller.analysis import Report, analyze
 from modeller.model import Design, DesignError, Link, Node
 
+from .helpers import hang_guard
+
 TIMES: dict[str, float] = {}
 LIVE_BUDGET_S = 0.25
 
@@ -38,9 +40,9 @@ def timing_table() -> Iterator[None]:
 def timed(name: str, design: Design, hang_bound: float = 120.0) -> Report:
     """The live analysis (what the canvas asks for); the bound only detects a hang."""
     t0 = time.perf_counter()
-    report = analyze(design, simulation_years=0, sweeps=False)
-    TIMES[name] = elapsed = time.perf_counter() - t0
-    assert elapsed < hang_bound, f"{name}: {elapsed:.1f} s (hang?)"
+    with hang_guard(hang_bound):  # only a hang fails; the times are printed, not asserted
+        report = analyze(design, simulation_years=0, sweeps=False)
+    TIMES[name] = time.perf_counter() - t0
     return report
 
 

@@ -12,7 +12,6 @@ import copy
 import json
 import random
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +43,7 @@ from .helpers import (
     check_cli,
     check_refusal,
     dump_with_raw,
+    hang_guard,
     run_cli,
 )
 
@@ -456,11 +456,9 @@ def test_bad_ids_are_named(label: str, edit: Any, needle: str) -> None:
 
 def test_ten_thousand_node_chain_loads_without_hanging() -> None:
     text = json.dumps(chain_doc(10_000))
-    t0 = time.perf_counter()
-    design = loads_design(text, "chain.arch.json")
-    elapsed = time.perf_counter() - t0
+    with hang_guard(120):  # only a hang fails; speed is the bench's business
+        design = loads_design(text, "chain.arch.json")
     assert len(design.nodes) == 10_000 and len(design.links) == 9_999
-    assert elapsed < 5.0, f"10 000-node chain took {elapsed:.1f} s to load (hang?)"
 
 
 def test_ten_thousand_node_generated_architecture_round_trips() -> None:
@@ -472,11 +470,9 @@ def test_ten_thousand_node_generated_architecture_round_trips() -> None:
 
     design = sized(10_000)
     text = dumps_design(design)
-    t0 = time.perf_counter()
-    loaded = loads_design(text, "big.arch.json")
-    elapsed = time.perf_counter() - t0
+    with hang_guard(120):
+        loaded = loads_design(text, "big.arch.json")
     assert loaded == design and len(loaded.nodes) == 10_000
-    assert elapsed < 5.0, f"10 000-node design took {elapsed:.1f} s to load (hang?)"
 
 
 # -- through the CLI -------------------------------------------------------------------
