@@ -22,10 +22,8 @@ REL_U = 1e-9
 
 
 def _analyze(design: Design):  # type: ignore[no-untyped-def]
-    try:
-        from modeller.analysis import analyze
-    except ImportError as exc:  # the engine is written in parallel with these tests
-        pytest.skip(f"engine not available: {exc}")
+    from modeller.analysis import analyze
+
     return analyze(design, simulation_years=0, sweeps=False)
 
 

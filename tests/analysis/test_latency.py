@@ -349,8 +349,9 @@ def test_demand_scale_equals_a_scaled_compile() -> None:
 # --------------------------------------------------------------------------- generated designs
 
 def _bench_design(size: int, seed: int = 0) -> Design:
-    gen = pytest.importorskip("tests.bench.generate")
-    return gen.sized(size, seed)
+    from tests.bench.generate import sized
+
+    return sized(size, seed)
 
 
 def _monte_carlo(design: Design, n: int, seed: int) -> dict[str, np.ndarray]:

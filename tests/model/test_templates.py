@@ -38,7 +38,8 @@ def design_path(name: str) -> Path:
 
 
 def _analyze(name: str):  # type: ignore[no-untyped-def]
-    analysis = pytest.importorskip("modeller.analysis")
+    from modeller import analysis
+
     report = analysis.analyze(load_design(design_path(name)))
     assert report.warnings == []
     return report
