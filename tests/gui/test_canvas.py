@@ -331,3 +331,19 @@ def test_undo_in_the_middle_of_a_drag_cancels_the_drag(window):
     assert d.nodes["b"].name == "b" and (d.nodes["a"].x, d.nodes["a"].y) == (60, 120)
     assert window.scene.item_for("a").pos() == QPointF(60, 120)
     assert window.scene.interaction is None
+
+
+def test_link_labels_keep_off_container_title_strips(window, examples_dir):
+    """The "×3 optional" label of multi-az's cache link used to cover eu-west-1b's badge."""
+    from PySide6.QtCore import QRectF
+
+    from modeller.model.geometry import CONTAINER_TITLE
+
+    window.open_file(str(examples_dir / "multi-az.arch.json"), ask=False)
+    link = window.scene.link_items()[("app", "cache")]
+    assert link.has_label and link.label_t != 0.5  # the middle would sit on the strip
+    p = link.line.pointAt(link.label_t)
+    label = QRectF(p.x() - 45, p.y() - 9, 90, 18)
+    zone = window.scene.item_for("eu-west-1b").scene_rect()
+    strip = QRectF(zone.x(), zone.y(), zone.width(), CONTAINER_TITLE)
+    assert not label.intersects(strip)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...model import Design, Role
 from ...model import geometry as geo
+from ...model.geometry import CONTAINER_TITLE
 from ..badges import Badge, node_badges
 from ..editor import KIND_MIME, Editor
 from . import style
@@ -152,6 +153,17 @@ class DesignScene(QGraphicsScene):
         a, b = self._boxes.get(link.source), self._boxes.get(link.target)
         if a is not None and b is not None:
             link.adjust(a.scene_rect(), b.scene_rect())
+            if link.has_label:
+                link.place_label(self._title_strips())
+
+    def _title_strips(self) -> list[QRectF]:
+        """The name-and-badge strips of regions and zones (labels keep off them)."""
+        strips = []
+        for item in self._boxes.values():
+            if isinstance(item, ContainerItem):
+                r = item.scene_rect()
+                strips.append(QRectF(r.x(), r.y(), r.width(), CONTAINER_TITLE))
+        return strips
 
     def adjust_links(self, node_ids: list[str] | set[str]) -> None:
         """Re-route the arrows touching these nodes (while a drag previews a move)."""

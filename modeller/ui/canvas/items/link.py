@@ -56,6 +56,7 @@ class LinkItem(QGraphicsItem):
         self._path = QPainterPath()
         self._shape = QPainterPath()
         self._label = ""
+        self.label_t = 0.5  # where along the arrow the "×calls" label sits (the scene picks it)
         self._ends: tuple | None = None
         self.show_label = True  # busy diagrams show "×calls" labels only on the selected arrow
         self.state = style.NORMAL  # "Fail it" mode: "down" when an end is failed or down
@@ -129,6 +130,26 @@ class LinkItem(QGraphicsItem):
         self._shape = stroker.createStroke(full)
         self._shape.addPolygon(self.head)
 
+    @property
+    def has_label(self) -> bool:
+        return bool(self._label)
+
+    def place_label(self, avoid: list[QRectF]) -> None:
+        """Put the label at the middle, or nearer an end when the middle would cover a
+        region's or zone's title strip (its name and badge)."""
+        if not self._label:
+            return
+        for t in (0.5, 0.35, 0.65, 0.25, 0.75):
+            p = self.line.pointAt(t)
+            box = QRectF(p.x() - 45, p.y() - 9, 90, 18)
+            if not any(box.intersects(r) for r in avoid):
+                break
+        else:
+            t = 0.5
+        if t != self.label_t:
+            self.label_t = t
+            self.update()
+
     def boundingRect(self) -> QRectF:
         return self._shape.boundingRect().adjusted(-40, -14, 40, 14)
 
@@ -160,8 +181,7 @@ class LinkItem(QGraphicsItem):
         if self._label and lod >= 0.4 and (self.show_label or self.isSelected()):
             f = style.font(7.5)
             painter.setFont(f)
-            mid = self.line.center()
-            rect = QRectF(mid.x() - 40, mid.y() - 9, 80, 18)
+            mid = self.line.pointAt(self.label_t)
             fm = painter.fontMetrics()
             tw = fm.horizontalAdvance(self._label) + 10
             rect = QRectF(mid.x() - tw / 2, mid.y() - 9, tw, 18)
