@@ -61,8 +61,9 @@ def parse_availability(text: str) -> dict[str, Any]:
 
 
 def parse_number(text: str, *, low: float = 0.0, low_open: bool = False, blank: Any = ...,
-                 what: str = "value") -> Any:
-    """A finite number at least ``low`` (or above it); ``blank`` is returned for empty text."""
+                 what: str = "value", high: float | None = None) -> Any:
+    """A finite number at least ``low`` (or above it) and at most ``high``; ``blank`` is
+    returned for empty text."""
     t = text.strip().replace(",", "")
     if not t:
         if blank is ...:
@@ -79,6 +80,8 @@ def parse_number(text: str, *, low: float = 0.0, low_open: bool = False, blank: 
     if value < low or (low_open and value == low):
         bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
         raise ValueError(f"{what} must be {bound}")
+    if high is not None and value > high:
+        raise ValueError(f"{what} must be at most {high:g}")
     return value
 
 

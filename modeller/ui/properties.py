@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..model import KIND_LABELS, Design, DesignError, Node, Role
-from ..model.io import check_node
+from ..model.io import MAX_CALLS, MAX_HOURS, check_node
 from ..model.kinds import FAILOVER_MODES
 from ..model.presets import Preset, format_percent, get_preset, presets_by_provider
 from . import fields as F
@@ -684,7 +684,8 @@ class PropertiesPanel(QWidget):
 
     def _commit_link_calls(self, text: str) -> None:
         try:
-            calls = F.parse_number(text, low=0.0, low_open=True, what="calls per request")
+            calls = F.parse_number(text, low=0.0, low_open=True, what="calls per request",
+                                   high=MAX_CALLS)
         except ValueError as exc:
             self._refuse("calls", str(exc))
             return
@@ -706,7 +707,7 @@ class PropertiesPanel(QWidget):
 
     def _commit_default_mttr(self, text: str) -> None:
         try:
-            v = F.parse_number(text, low=0.0, low_open=True, what="default MTTR")
+            v = F.parse_number(text, low=0.0, low_open=True, what="default MTTR", high=MAX_HOURS)
         except ValueError as exc:
             self._refuse("default_mttr_hours", str(exc))
             return

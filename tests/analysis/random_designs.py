@@ -14,21 +14,13 @@ import random
 from modeller.analysis.compiled import compile_design
 from modeller.model import Design, Link, Node, Role, design_from_dict, design_to_dict
 
+from .oracle import count_components
+
 AVAILABILITIES = (0.9, 0.95, 0.99, 0.8, 0.999)
 WORKER_KINDS = ("service", "service", "database", "cache", "queue", "storage", "external")
 ROUTER_KINDS = ("load_balancer", "load_balancer", "dns")
 CAPACITIES = (60.0, 100.0, 150.0, 300.0, 600.0)
 DEMANDS = (50.0, 90.0, 100.0, 200.0)
-
-
-def component_count(design: Design) -> int:
-    """Binary components a brute-force enumeration needs (replicas, containers, failovers)."""
-    compiled = compile_design(design)
-    n = len(compiled.containers)
-    for cn in compiled.nodes.values():
-        if cn.role is not Role.SOURCE:
-            n += cn.replicas + (1 if cn.failover_p > 0 else 0)
-    return n
 
 
 def _attempt(rng: random.Random, seed: int) -> Design:
@@ -159,6 +151,6 @@ def random_design(seed: int, max_components: int = 13) -> Design:
     rng = random.Random(seed)
     for _ in range(500):
         design = _attempt(rng, seed)
-        if component_count(design) <= max_components:
+        if count_components(design) <= max_components:
             return design
     raise RuntimeError(f"seed {seed}: no design within {max_components} components")

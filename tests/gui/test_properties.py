@@ -170,6 +170,8 @@ def test_link_properties_calls_and_optional(window):
     assert d.link("web", "db").calls == 2.5
     _type(window, "calls", "0")
     assert "greater than 0" in props.error_text("calls") and d.link("web", "db").calls == 2.5
+    _type(window, "calls", "20000")  # more than a design file may hold: refused, not applied
+    assert "at most 10000" in props.error_text("calls") and d.link("web", "db").calls == 2.5
     box = props.editors["optional"]
     assert isinstance(box, QCheckBox)
     box.click()

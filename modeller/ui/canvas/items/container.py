@@ -106,12 +106,6 @@ class ContainerItem(FailStateMixin, QGraphicsItem):
         # the name is drawn by the view on top of everything (see CanvasView.drawForeground)
 
     # -- geometry ----------------------------------------------------------------
-    def rect(self) -> QRectF:
-        return QRectF(0, 0, self.w, self.h)
-
-    def scene_rect(self) -> QRectF:
-        return self.rect().translated(self.pos())
-
     def boundingRect(self) -> QRectF:
         m = GRIP + 2
         return QRectF(-m, -m, self.w + 2 * m, self.h + 2 * m)

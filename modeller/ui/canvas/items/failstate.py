@@ -1,7 +1,8 @@
-"""What node boxes and containers share: a highlight and the "Fail it" look."""
+"""What node boxes and containers share: their rectangle, a highlight and the "Fail it" look."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from ...badges import Badge
@@ -9,14 +10,22 @@ from .. import style
 
 
 class FailStateMixin:
-    """Mixed into a QGraphicsItem that has ``badges``, ``highlight``, ``state``,
-    ``fail_badges`` and ``in_scenario`` attributes."""
+    """Mixed into a QGraphicsItem that has ``w``, ``h``, ``badges``, ``highlight``,
+    ``state``, ``fail_badges`` and ``in_scenario`` attributes."""
 
+    w: float
+    h: float
     badges: list[Badge]
     highlight: QColor | None
     state: str
     fail_badges: list[Badge] | None
     in_scenario: bool
+
+    def rect(self) -> QRectF:
+        return QRectF(0, 0, self.w, self.h)
+
+    def scene_rect(self) -> QRectF:
+        return self.rect().translated(self.pos())  # type: ignore[attr-defined]
 
     def set_highlight(self, colour: QColor | None) -> None:
         if colour != self.highlight:

@@ -115,12 +115,6 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         return QPen((colour or style.kind_colour(self.kind)).lighter(150), 1.3)
 
     # -- geometry ----------------------------------------------------------------
-    def rect(self) -> QRectF:
-        return QRectF(0, 0, self.w, self.h)
-
-    def scene_rect(self) -> QRectF:
-        return self.rect().translated(self.pos())
-
     def boundingRect(self) -> QRectF:
         m = HANDLE_HIT + 2
         return QRectF(-m, -m, self.w + 2 * m, self.h + 2 * m)
