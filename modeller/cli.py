@@ -91,6 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print the report as JSON (DESIGN section 4) instead of a table")
     analyze.set_defaults(func=cmd_analyze)
 
+    recommend = sub.add_parser("recommend", help="the cheapest changes that meet every target",
+                               description="Search replicas, spread, min_healthy, failover and "
+                                           "presets for the cheapest changes that make every "
+                                           "client meet its SLO and the design survive losing "
+                                           "any one zone. Exit 0 an option (or the design as "
+                                           "drawn) meets every target, 1 none does, 2 the file "
+                                           "was refused.")
+    recommend.add_argument("file", metavar="FILE", help="a *.arch.json design file")
+    recommend.add_argument("--json", action="store_true", help="print the options as JSON")
+    recommend.set_defaults(func=cmd_recommend)
+
     from .export import add_commands as add_export_commands  # light: no numpy, no Qt
 
     add_export_commands(sub)
@@ -138,6 +149,72 @@ def analyze_file(path: str, *, as_json: bool = False) -> int:
     else:
         print(format_report(design, report, source=path))
     return EXIT_OK if report.system.meets_slo else EXIT_SLO_MISSED
+
+
+def cmd_recommend(ns: argparse.Namespace) -> int:
+    """``modeller recommend FILE [--json]``: exit 0 an option meets every target, 1 none does."""
+    from .analysis.recommend import recommend  # imported late, like analyze
+
+    try:
+        design = load_design(ns.file)
+        rec = recommend(design)
+    except DesignError as err:
+        print(_one_line(err), file=sys.stderr)
+        return EXIT_REFUSED
+    if ns.json:
+        print(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+    else:
+        print(format_recommendation(design, rec, source=ns.file))
+    return EXIT_OK if rec.found else EXIT_SLO_MISSED
+
+
+def format_recommendation(design: Design, rec: Any, source: str = "") -> str:
+    """The options as text: targets, then each option's changes and numbers."""
+    from .analysis.recommend import describe_change
+
+    title = f"Recommendations for {design.name}" + (f"  ({source})" if source else "")
+    out = [title, "=" * min(len(title), 100), ""]
+
+    def verdict(v: bool | None) -> str:
+        return "met" if v else ("n/a" if v is None else "MISSED")
+
+    out.append("Targets (now)")
+    for t in rec.targets:
+        out.append(f"  {verdict(rec.current.meets.get(t.key)):6}  {t.label}")
+
+    def numbers(o: Any) -> list[str]:
+        p99 = fmt_ms(o.p99_ms) if o.p99_ms is not None else "—"
+        sign = "+" if o.delta_cost_month >= 0 else "−"
+        return _pairs([
+            ("Availability", f"{fmt_percent(o.availability, o.unavailability)}  "
+                             f"({fmt_nines(o.nines)} nines)"),
+            ("Downtime", f"{fmt_duration(o.downtime_minutes_per_year)} a year"),
+            ("Worst p99", f"{p99} ms" if o.p99_ms is not None else p99),
+            ("Headroom", fmt_headroom(o.headroom)),
+            ("Cost", f"{fmt_money(o.cost_month)} a month ({sign}{fmt_money(abs(o.delta_cost_month))})"),
+            ("Targets", ", ".join(f"{k} {verdict(v)}" for k, v in o.meets.items())),
+        ])
+
+    if rec.current.meets_all:
+        out += ["", "The design as drawn meets every target: nothing to change."]
+    for i, o in enumerate(rec.options, 1):
+        out += ["", f"Option {i}: {o.label} ({len(o.changes)} change"
+                    f"{'s' if len(o.changes) != 1 else ''})"]
+        out += [f"  - {describe_change(design, ch)}" for ch in o.changes]
+        out += numbers(o)
+    if not rec.found:
+        out += ["", "No option meets every target."]
+        out += [f"  {w}" for w in rec.why]
+        if rec.closest is not None:
+            out += ["", f"Closest ({len(rec.closest.changes)} changes)"]
+            out += [f"  - {describe_change(design, ch)}" for ch in rec.closest.changes]
+            out += numbers(rec.closest)
+    search = (f"{rec.evaluations} designs evaluated exactly over {len(rec.candidates)} parts "
+              f"({rec.space:,} combinations); "
+              + ("exhaustive over these levers" if rec.exhaustive else "not exhaustive"))
+    out += ["", "Search: " + search]
+    out += [f"  - {n}" for n in rec.notes]
+    return "\n".join(out)
 
 
 def cmd_open(ns: argparse.Namespace) -> int:
