@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import DesignError, atomic_write_text, dumps_design, load_design
+from ..textsafe import for_terminal, for_xml_bytes, shorten
 from .drawio import export_drawio, import_drawio
 from .reports import CSV_COLUMNS, csv_report, html_report, markdown_report
 
@@ -102,8 +103,10 @@ def export_bytes(fmt: str, design: Any, report: Any, *, source: str = "", genera
         from .diagram import ensure_app, image_bytes
 
         ensure_app(prefer_offscreen=True)  # a command needs no display; the GUI has its app
-        return image_bytes(fmt, design, report, scale=scale, transparent=transparent and fmt != "pdf",
+        data = image_bytes(fmt, design, report, scale=scale, transparent=transparent and fmt != "pdf",
                            source=source, generated=generated)
+        # a name may hold a character XML cannot (\v): the SVG must stay well-formed
+        return for_xml_bytes(data) if fmt == "svg" else data
     if fmt == "html" and diagram:
         try:
             from .diagram import ensure_app
@@ -115,8 +118,13 @@ def export_bytes(fmt: str, design: Any, report: Any, *, source: str = "", genera
                        diagram=diagram).encode("utf-8")
 
 
+MAX_MESSAGE = 2000  # characters of one refusal on a terminal
+MAX_NOTE = 300  # characters of one import guess on a terminal
+
+
 def _refuse(message: str) -> int:
-    print("modeller: " + " ".join(str(message).split()), file=sys.stderr)
+    line = for_terminal(" ".join(str(message).split()), keep_newlines=False)
+    print("modeller: " + shorten(line, MAX_MESSAGE), file=sys.stderr)
     return EXIT_REFUSED
 
 
@@ -197,13 +205,16 @@ def import_command(args: argparse.Namespace) -> int:
     except DesignError as err:
         return _refuse(str(err))
     for line in notes:
-        print(f"  guessed: {line}", file=sys.stderr)
+        print(f"  guessed: {shorten(for_terminal(line, keep_newlines=False), MAX_NOTE)}",
+              file=sys.stderr)
     try:
         atomic_write_text(out, dumps_design(design))
+    except DesignError as err:
+        return _refuse(err.in_file(src) if not err.file else err)
     except OSError as exc:
         return _refuse(f"{out}: cannot be written ({exc.strerror or exc}) — check the folder "
                        "exists and is writable")
-    print(f"{out}: {len(design.nodes)} nodes, {len(design.links)} links "
+    print(f"{for_terminal(out, keep_newlines=False)}: {len(design.nodes)} nodes, {len(design.links)} links "
           f"({len(notes)} guesses to check)", file=sys.stderr)
     return EXIT_OK
 

@@ -42,7 +42,8 @@ from ..model import (
     design_from_dict,
     is_container,
 )
-from ..model.io import node_to_dict
+from ..model.io import node_to_dict, read_file_bounded
+from ..textsafe import for_xml, shorten
 
 __all__ = [
     "export_drawio", "import_drawio", "MAX_FILE_BYTES", "MAX_INFLATED_BYTES", "MAX_CELLS",
@@ -52,6 +53,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_INFLATED_BYTES = 50 * 1024 * 1024
 MAX_CELLS = 50_000
 MAX_NESTING = 64
+NOTE_NAME = 60  # characters of a name or id repeated in a guess or a refusal
+CYCLE_SHOWN = 8  # names listed for a cycle before "… n more …"
 
 PREFIX = "modeller_"
 # node fields stored as plain text; every other modeller_* attribute holds JSON
@@ -129,7 +132,8 @@ def _node_label(design: Design, node_id: str, report: Any) -> str:
 
 def _tooltip(design: Design, node_id: str, report: Any) -> str:
     n = design.nodes[node_id]
-    lines = [f"{n.name} ({KIND_LABELS.get(n.kind, n.kind)})"]
+    # draw.io shows an html=1 cell's tooltip as HTML: the name is text, not markup
+    lines = [f"{html.escape(n.name, quote=False)} ({KIND_LABELS.get(n.kind, n.kind)})"]
     if n.replicas != 1:
         lines.append(f"{n.replicas} replicas")
     if report is not None:
@@ -224,7 +228,9 @@ def export_drawio(design: Design, report: Any = None) -> str:
         ET.SubElement(cell, "mxGeometry", {"relative": "1", "as": "geometry"})
 
     ET.indent(mxfile, space="  ")
-    return ET.tostring(mxfile, encoding="unicode") + "\n"
+    # XML 1.0 cannot hold some characters a name may (\v, NUL), not even as &#11;: they
+    # become U+FFFD so the file stays well-formed (docs/semantics.md, "Text")
+    return for_xml(ET.tostring(mxfile, encoding="unicode")) + "\n"
 
 
 # ---------------------------------------------------------------------------
@@ -308,16 +314,9 @@ def _read_source(path_or_text: str | os.PathLike[str] | bytes) -> tuple[str, str
         for suffix in (".svg", ".xml", ".drawio", ".dio"):
             if stem.lower().endswith(suffix) and len(stem) > len(suffix):
                 stem = stem[: -len(suffix)]
-        try:
-            if p.stat().st_size > MAX_FILE_BYTES:
-                raise _refuse(f"is larger than {MAX_FILE_BYTES // 2**20} MiB", source=source,
-                              fix="this does not look like a draw.io diagram")
-            raw = p.read_bytes()
-        except DesignError:
-            raise
-        except OSError as exc:
-            raise _refuse(f"cannot be read ({exc.strerror or exc})", source=source,
-                          fix="check the path and permissions") from None
+        # a regular file only (not /dev/zero, not a FIFO), read with a bound
+        raw = read_file_bounded(p, MAX_FILE_BYTES,
+                                too_big_fix="this does not look like a draw.io diagram")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -347,10 +346,12 @@ def _find_model(root: ET.Element, source: str, notes: list[str]) -> tuple[ET.Ele
     page = pages[0]
     name = page.get("name", "") or ""
     if len(pages) > 1:
-        others = ", ".join(f'"{d.get("name", "?")}"' for d in pages[1:])
-        notes.append(f'imported the first page "{name or "1"}" only; ignored {len(pages) - 1} '
+        others = ", ".join(f'"{_q(d.get("name", "?"))}"' for d in pages[1:6])
+        if len(pages) > 6:
+            others += f" and {len(pages) - 6} more"
+        notes.append(f'imported the first page "{_q(name) or "1"}" only; ignored {len(pages) - 1} '
                      f"other page(s): {others}")
-    place = f'page "{name}"' if name else "page 1"
+    place = f'page "{_q(name)}"' if name else "page 1"
     models = [c for c in page if _local(c.tag) == "mxGraphModel"]
     if models:
         return models[0], name
@@ -442,7 +443,7 @@ def _cells(model: ET.Element, source: str, notes: list[str]) -> list[_Cell]:
         if not cid:
             continue
         if cid in seen:
-            notes.append(f'cell id "{cid}" appears twice; kept the first')
+            notes.append(f'cell id "{_q(cid)}" appears twice; kept the first')
             continue
         seen.add(cid)
         style, tokens = _parse_style(cell_el.get("style", "") or "")
@@ -464,8 +465,15 @@ def _cells(model: ET.Element, source: str, notes: list[str]) -> list[_Cell]:
 # ---------------------------------------------------------------------------
 # guessing kinds
 
-_TAG = re.compile(r"<[^>]*>")
-_BREAK = re.compile(r"<\s*(br|/div|/p|/li|/h\d)\b[^>]*>", re.IGNORECASE)
+# "[^<>]" rather than "[^>]": a scan from one "<" stops at the next, so a label of many
+# "<" without ">" costs linear time, not quadratic
+_TAG = re.compile(r"<[^<>]*>")
+_BREAK = re.compile(r"<\s*(br|/div|/p|/li|/h\d)\b[^<>]*>", re.IGNORECASE)
+
+
+def _q(text: Any, limit: int = NOTE_NAME) -> str:
+    """A name or id as a guess or a message repeats it: bounded, on one line."""
+    return shorten(" ".join(str(text).split()), limit)
 
 
 def clean_label(label: str) -> str:
@@ -567,6 +575,7 @@ def _guess_container(cell: _Cell, name: str, inside_region: bool) -> tuple[str, 
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # the loader refuses these in ids
 
 
 def _slug(text: str) -> str:
@@ -603,16 +612,22 @@ def import_drawio(path_or_text: str | os.PathLike[str] | bytes) -> tuple[Design,
     Our own exports carry ``modeller_*`` attributes and come back exactly (no guesses).
     Raises DesignError (never anything else) when the file cannot be used.
     """
-    text, source, stem = _read_source(path_or_text)
+    source = "" if isinstance(path_or_text, bytes) or (
+        isinstance(path_or_text, str) and path_or_text.lstrip("\ufeff \t\r\n").startswith("<")) \
+        else str(path_or_text)
     try:
+        text, source, stem = _read_source(path_or_text)
         return _import_text(text, source, stem)
     except DesignError:
         raise
     except RecursionError:
         raise _refuse("is nested too deeply to be a diagram", source=source) from None
+    except MemoryError:
+        raise _refuse("needs more memory than this computer has to import", source=source,
+                      fix="split the diagram into smaller files") from None
     except Exception as exc:  # untrusted input must never crash the caller
-        raise _refuse(f"could not be read as a draw.io diagram ({type(exc).__name__}: {exc})",
-                      source=source) from None
+        raise _refuse(f"could not be read as a draw.io diagram ({type(exc).__name__}: "
+                      f"{shorten(str(exc), 200)})", source=source) from None
 
 
 def _import_text(text: str, source: str, stem: str) -> tuple[Design, list[str]]:
@@ -632,7 +647,7 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
 
     def where(c: _Cell) -> str:
         name = clean_label(c.label) or c.attrs.get(PREFIX + "name", "")
-        return f'cell "{c.id}"' + (f" ({name[:40]})" if name else "")
+        return f'cell "{_q(c.id)}"' + (f" ({_q(name, 40)})" if name else "")
 
     # vertices that become nodes; labels and decorations are skipped
     candidates: dict[str, _Cell] = {}
@@ -646,7 +661,7 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
             continue  # a label or port attached to another shape
         if _is_text(c) and not c.attrs.get(PREFIX + "kind"):
             if clean_label(c.label):
-                notes.append(f'skipped free text "{clean_label(c.label)[:60]}" (not a component)')
+                notes.append(f'skipped free text "{_q(clean_label(c.label))}" (not a component)')
             continue
         candidates[c.id] = c
 
@@ -715,42 +730,50 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
         elif cid in holders or _is_container_style(c):
             inside_region = parent_container is not None and kinds[parent_container] == "region"
             kind, why = _guess_container(c, name or "", inside_region)
-            notes.append(f'"{name or c.id}": {kind} ({why})')
+            notes.append(f'"{_q(name or c.id)}": {kind} ({why})')
         else:
             kind, why = _guess_component(c, name or "")
-            notes.append(f'"{name or c.id}": {kind} ({why})')
+            notes.append(f'"{_q(name or c.id)}": {kind} ({why})')
         if cid in holders and not is_container(kind):
-            notes.append(f'"{name or c.id}" is a {kind} but holds shapes; they are placed in '
+            notes.append(f'"{_q(name or c.id)}" is a {kind} but holds shapes; they are placed in '
                          "its container instead")
         if not name:
             name = KIND_LABELS[kind]
-            notes.append(f'unnamed shape (cell "{c.id}") named "{name}"')
+            notes.append(f'unnamed shape (cell "{_q(c.id)}") named "{name}"')
         kinds[cid] = kind
         names[cid] = name
 
-    # ids: ours when present and free, else from the name
+    # ids: ours when present, usable and free, else from the name
     used: set[str] = set()
+    next_suffix: dict[str, int] = {}  # base -> the first "-i" not yet tried (used only grows)
     node_id: dict[str, str] = {}
     order = sorted(candidates, key=lambda k: (_index(candidates[k]), candidates[k].order))
     for cid in order:
         want = _ours(candidates[cid].attrs).get("id")
-        if isinstance(want, str) and want.strip() and want not in used:
+        usable = isinstance(want, str) and want.strip() and not _CONTROL.search(want)
+        if usable and want not in used:
             node_id[cid] = want
         else:
             base = _slug(names[cid]) or kinds[cid].replace("_", "-")
             new = base
-            i = 2
-            while new in used:
+            if new in used:
+                i = next_suffix.get(base, 2)
+                while f"{base}-{i}" in used:
+                    i += 1
                 new = f"{base}-{i}"
-                i += 1
+                next_suffix[base] = i + 1
             if isinstance(want, str) and want in used:
-                notes.append(f'"{names[cid]}" repeats id "{want}" (a copied shape?); '
+                notes.append(f'"{_q(names[cid])}" repeats id "{_q(want)}" (a copied shape?); '
+                             f'it is now "{new}"')
+            elif isinstance(want, str) and not usable and want.strip():
+                notes.append(f'"{_q(names[cid])}": its id holds a control character; '
                              f'it is now "{new}"')
             node_id[cid] = new
         used.add(node_id[cid])
 
     nodes_out: list[dict[str, Any]] = []
     place_of: dict[int, str] = {}
+    known_zones = {node_id[k] for k in candidates if is_container(kinds[k])}  # once, not per node
     for cid in order:
         c = candidates[cid]
         ours = _ours(c.attrs)
@@ -776,11 +799,13 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
                                                           "extra", "parent"):
                 d.setdefault(key, value)
         if isinstance(d.get("spread"), list):
-            known = {node_id[k] for k in candidates if is_container(kinds[k])}
-            kept = [z for z in d["spread"] if z in known]
+            kept = [z for z in d["spread"] if isinstance(z, str) and z in known_zones]
             if len(kept) != len(d["spread"]):
-                notes.append(f'"{names[cid]}": spread over missing zones dropped '
-                             f"({', '.join(str(z) for z in d['spread'] if z not in known)})")
+                missing = [_q(z, 40) for z in d["spread"] if not (isinstance(z, str)
+                                                                   and z in known_zones)]
+                shown = ", ".join(missing[:CYCLE_SHOWN]) + (
+                    f" and {len(missing) - CYCLE_SHOWN} more" if len(missing) > CYCLE_SHOWN else "")
+                notes.append(f'"{_q(names[cid])}": spread over missing zones dropped ({shown})')
                 d["spread"] = kept
         place_of[len(nodes_out)] = where(c)
         nodes_out.append(d)
@@ -848,30 +873,30 @@ def _links(cells: list[_Cell], by_id: dict[str, _Cell], candidates: dict[str, _C
         ours = _ours(c.attrs)
         s, t = end(c.source), end(c.target)
         label = clean_label(c.label)
-        what = f'edge "{label}"' if label else f'edge "{c.id}"'
+        what = f'edge "{_q(label)}"' if label else f'edge "{_q(c.id)}"'
         if s is None or t is None:
             loose = "both ends" if s is None and t is None else "one end"
             notes.append(f"{what} dropped: {loose} not attached to a shape")
             continue
         if s == t:
-            notes.append(f'{what} dropped: it loops on "{names[s]}"')
+            notes.append(f'{what} dropped: it loops on "{_q(names[s])}"')
             continue
         if is_container(kinds[s]) or is_container(kinds[t]):
-            notes.append(f'edge "{names[s]}" → "{names[t]}" dropped: links connect components, '
+            notes.append(f'edge "{_q(names[s])}" → "{_q(names[t])}" dropped: links connect components, '
                          "not regions or zones")
             continue
         start = c.style.get("startarrow", "none").lower()
         finish = c.style.get("endarrow", "classic").lower()
         if not ours and finish == "none" and start not in ("none", ""):
             s, t = t, s
-            notes.append(f'edge "{names[t]}" → "{names[s]}" read as "{names[s]}" → "{names[t]}" '
+            notes.append(f'edge "{_q(names[t])}" → "{_q(names[s])}" read as "{_q(names[s])}" → "{_q(names[t])}" '
                          "(its arrowhead is at the start)")
         if KIND_ROLES[kinds[t]] is Role.SOURCE:
             if KIND_ROLES[kinds[s]] is Role.SOURCE:
-                notes.append(f'edge "{names[s]}" → "{names[t]}" dropped: both ends are clients')
+                notes.append(f'edge "{_q(names[s])}" → "{_q(names[t])}" dropped: both ends are clients')
                 continue
             s, t = t, s
-            notes.append(f'edge "{names[t]}" → "{names[s]}" reversed: clients only send requests')
+            notes.append(f'edge "{_q(names[t])}" → "{_q(names[s])}" reversed: clients only send requests')
         link: dict[str, Any] = {"from": node_id[s], "to": node_id[t]}
         if ours:
             if "calls" in ours:
@@ -883,10 +908,10 @@ def _links(cells: list[_Cell], by_id: dict[str, _Cell], candidates: dict[str, _C
                     link.setdefault(k, v)
         elif c.style.get("dashed") == "1":
             link["optional"] = True
-            notes.append(f'edge "{names[s]}" → "{names[t]}": optional (dashed line)')
+            notes.append(f'edge "{_q(names[s])}" → "{_q(names[t])}": optional (dashed line)')
         key = (s, t)
         if key in index:
-            notes.append(f'duplicate edge "{names[s]}" → "{names[t]}" merged')
+            notes.append(f'duplicate edge "{_q(names[s])}" → "{_q(names[t])}" merged')
             continue
         index[key] = len(links)
         links.append(link)
@@ -895,18 +920,26 @@ def _links(cells: list[_Cell], by_id: dict[str, _Cell], candidates: dict[str, _C
 
 def _break_cycles(links: list[dict[str, Any]], names: dict[str, str], cell_of: dict[str, str],
                   notes: list[str]) -> list[dict[str, Any]]:
-    """Drop each edge that closes a cycle (depth-first in document order; linear time)."""
+    """Drop each edge that closes a cycle (depth-first in document order; linear time).
+
+    Each note names at most CYCLE_SHOWN parts of the cycle, each name bounded: a file with
+    many back-edges on a long path costs linear memory, not path length × back-edges."""
     adj: dict[str, list[int]] = {}
     for i, lk in enumerate(links):
         adj.setdefault(lk["from"], []).append(i)
     state: dict[str, int] = {}
     dropped: set[int] = set()
+
+    def name(x: str) -> str:
+        return _q(names[cell_of[x]], 40)
+
     for root in adj:
         if state.get(root):
             continue
         state[root] = 1
         stack: list[tuple[str, int]] = [(root, 0)]
         path = [root]
+        depth_of = {root: 0}  # position on the current path: no path.index scans
         while stack:
             node, i = stack.pop()
             out = adj.get(node, [])
@@ -917,15 +950,24 @@ def _break_cycles(links: list[dict[str, Any]], names: dict[str, str], cell_of: d
                 st = state.get(nxt, 0)
                 if st == 1:
                     dropped.add(li)
-                    cyc = path[path.index(nxt):] + [nxt]
+                    start = depth_of[nxt]
+                    length = len(path) - start  # parts on the cycle
+                    if length <= CYCLE_SHOWN:
+                        shown = [name(x) for x in path[start:]]
+                    else:
+                        head = CYCLE_SHOWN - 2
+                        shown = [name(x) for x in path[start:start + head]]
+                        shown += [f"… {length - CYCLE_SHOWN} more …"]
+                        shown += [name(x) for x in path[-2:]]
                     notes.append("edge \"{}\" → \"{}\" dropped: it closes the cycle {}".format(
-                        names[cell_of[node]], names[cell_of[nxt]],
-                        " → ".join(names[cell_of[x]] for x in cyc)))
+                        name(node), name(nxt), " → ".join([*shown, name(nxt)])))
                 elif st == 0:
                     state[nxt] = 1
+                    depth_of[nxt] = len(path)
                     path.append(nxt)
                     stack.append((nxt, 0))
             else:
                 state[node] = 2
+                depth_of.pop(node, None)
                 path.pop()
     return [lk for i, lk in enumerate(links) if i not in dropped]

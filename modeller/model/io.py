@@ -6,6 +6,7 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -56,6 +57,48 @@ MAX_CALLS = 10_000
 MAX_HOURS = 1e9  # MTBF / MTTR
 MIN_MTBF_HOURS = 1e-3  # 3.6 s
 MAX_COORD = 1e9
+
+
+# C0 and C1 control characters and DEL: refused in ids (they reach terminals, file names
+# and XML); kept in names and other text, which every output escapes (modeller.textsafe)
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_ID_ECHO = 60  # characters of an id repeated in a message
+
+
+def _short(text: str, limit: int = MAX_ID_ECHO) -> str:
+    """Text for a message: at most ``limit`` characters (an ellipsis marks the cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _json_problem(value: Any) -> str | None:
+    """Why a JSON value kept as-is (an unknown field) could not be saved and reopened, or None.
+
+    Iterative: the value may nest as deeply as the parser allowed."""
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, float):
+            if not math.isfinite(v):
+                return "holds a number too large to store (a literal such as 1e400 becomes infinity)"
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                if not isinstance(k, str):
+                    return f"holds a key that is not text ({k!r:.40})"
+                todo.append(item)
+        elif isinstance(v, (list, tuple)):
+            todo.extend(v)
+        elif not (v is None or isinstance(v, (str, int, bool))):
+            return f"holds a value JSON cannot store ({type(v).__name__})"
+    return None
+
+
+def _check_kept(fields: dict[str, Any], place: str) -> None:
+    """Refuse unknown fields the writer could not save as JSON that the loader reopens."""
+    for key, value in fields.items():
+        problem = _json_problem(value)
+        if problem is not None:
+            raise DesignError(problem, place=f"{place}.{_short(str(key))}",
+                              fix="write a plain finite number (at most about 1.8e308)")
 
 
 class _Reader:
@@ -117,7 +160,12 @@ def _read_node(raw: Any, index: int) -> Node:
     node_id = raw["id"]
     if not isinstance(node_id, str) or not node_id.strip():
         raise DesignError("id must be non-empty text", place=place, fix="give the node a name-like id")
-    place = f'nodes[{index}] "{node_id}"'
+    bad = _CONTROL_CHARS.search(node_id)
+    if bad:
+        raise DesignError(f"id contains a control character (U+{ord(bad.group()):04X} at "
+                          f"character {bad.start() + 1})", place=place,
+                          fix="use letters, digits, '-' or '_' in ids (names may hold any text)")
+    place = f'nodes[{index}] "{_short(node_id)}"'
     r = _Reader(raw, place)
     kind = raw.get("kind")
     if not isinstance(kind, str) or kind not in KIND_ROLES:
@@ -165,8 +213,11 @@ def _read_node(raw: Any, index: int) -> Node:
     if "latency_ms_p99" in slo:
         node.slo["latency_ms_p99"] = sr.number("latency_ms_p99", None, low=0.0, low_open=True)
     node.slo.update({k: v for k, v in slo.items() if k not in ("availability", "latency_ms_p99")})
+    _check_kept({k: v for k, v in node.slo.items() if k not in ("availability", "latency_ms_p99")},
+                place + ".slo")
     node.preset = r.string("preset", None)
     node.extra = {k: v for k, v in raw.items() if k not in _NODE_KEYS}
+    _check_kept(node.extra, place)
     return node
 
 
@@ -186,6 +237,7 @@ def _read_link(raw: Any, index: int) -> Link:
         raise r.fail("optional", "must be true or false", "write true or false without quotes")
     link.optional = optional
     link.extra = {k: v for k, v in raw.items() if k not in _LINK_KEYS}
+    _check_kept(link.extra, place)
     return link
 
 
@@ -229,6 +281,7 @@ def design_from_dict(data: Any) -> Design:
                                      high=MAX_HOURS),
         extra={k: v for k, v in settings_raw.items() if k != "default_mttr_hours"},
     )
+    _check_kept(settings.extra, "settings")
     nodes_raw = data.get("nodes", [])
     links_raw = data.get("links", [])
     if not isinstance(nodes_raw, list):
@@ -238,10 +291,12 @@ def design_from_dict(data: Any) -> Design:
     nodes = [_read_node(raw, i) for i, raw in enumerate(nodes_raw)]
     links = [_read_link(raw, i) for i, raw in enumerate(links_raw)]
     extra = {k: v for k, v in data.items() if k not in _TOP_KEYS}
+    _check_kept(extra, "design")
     seen: set[str] = set()
     for i, n in enumerate(nodes):
         if n.id in seen:
-            raise DesignError(f'duplicate id "{n.id}"', place=f"nodes[{i}]", fix="give every node its own id")
+            raise DesignError(f'duplicate id "{_short(n.id)}"', place=f"nodes[{i}]",
+                              fix="give every node its own id")
         seen.add(n.id)
     design = Design(name, nodes, links, settings, extra)
     validate(design)
@@ -307,17 +362,56 @@ def design_to_dict(design: Design) -> dict[str, Any]:
 
 
 def dumps_design(design: Design) -> str:
-    return json.dumps(design_to_dict(design), indent=2, ensure_ascii=False) + "\n"
+    """The design as JSON text; a DesignError (never a file the loader refuses) when a value
+    cannot be written as JSON, e.g. an infinite number in an unknown field."""
+    data = design_to_dict(design)
+    try:
+        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except (ValueError, TypeError):
+        pass
+    place = "design"
+    for where, fields in [("design", data), *((f'node "{_short(str(n.get("id")))}"', n)
+                                              for n in data["nodes"]),
+                          *((f"links[{i}]", lk) for i, lk in enumerate(data["links"]))]:
+        found = next((k for k, v in fields.items() if k not in ("nodes", "links")
+                      and _json_problem(v) is not None), None)
+        if found is not None:
+            place = f"{where}.{_short(str(found))}"
+            break
+    raise DesignError("cannot be saved: a value is not a finite number or not JSON", place=place,
+                      fix="correct that value; Modeller never writes a file it cannot reopen")
 
 
 def _reject_constant(token: str) -> Any:
     raise ValueError(f"{token} is not a number JSON allows")
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, owner: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.owner = owner
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key, obj.get("id"))
+            seen.add(key)
+    return obj
+
+
 def loads_design(text: str, source: str = "") -> Design:
     """Parse design text; every refusal is one DesignError naming ``source``."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as exc:
+        owner = f' (in the object with id "{_short(exc.owner)}")' if isinstance(exc.owner, str) else ""
+        raise DesignError(f'has the key "{_short(exc.key)}" twice in one object{owner}',
+                          file=source, fix="keep one of them: which one was meant is not clear") from None
     except RecursionError:
         raise DesignError("is nested too deeply to be a design", file=source,
                           fix="check that this is a Modeller design file") from None
@@ -340,19 +434,72 @@ def loads_design(text: str, source: str = "") -> Design:
                           fix="check that this is a Modeller design file") from None
 
 
+_NOT_A_FILE = ((stat.S_ISDIR, "it is a folder, not a file"),
+               (stat.S_ISFIFO, "it is a named pipe, not a file"),
+               (stat.S_ISCHR, "it is a device, not a file"),
+               (stat.S_ISBLK, "it is a device, not a file"),
+               (stat.S_ISSOCK, "it is a socket, not a file"))
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    return next((why for test, why in _NOT_A_FILE if test(mode)), "it is not a regular file")
+
+
+def read_file_bounded(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES, *,
+                      too_big_fix: str = "this does not look like a design file") -> bytes:
+    """The bytes of an untrusted file: a regular file only (never a FIFO, a device such as
+    /dev/zero, or a folder) and at most ``limit`` bytes, however the file grows while it is
+    read. Raises DesignError naming the file."""
+    p = Path(path)
+
+    def cannot(why: str, fix: str = "check the path and permissions") -> DesignError:
+        return DesignError(f"cannot be read ({why})", file=str(p), fix=fix)
+
+    def too_big() -> DesignError:
+        return DesignError(f"is larger than {limit // 2**20} MiB", file=str(p), fix=too_big_fix)
+
+    try:
+        st = os.stat(p)  # never blocks, even on a FIFO
+    except OSError as exc:
+        raise cannot(exc.strerror or str(exc)) from None
+    why = _not_regular(st.st_mode)
+    if why:
+        raise cannot(why, "choose a design file")
+    if st.st_size > limit:
+        raise too_big()
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(p, flags)
+    except OSError as exc:
+        raise cannot(exc.strerror or str(exc)) from None
+    try:
+        why = _not_regular(os.fstat(fd).st_mode)  # swapped for a FIFO since the stat?
+        if why:
+            raise cannot(why, "choose a design file")
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise too_big()
+    except OSError as exc:
+        raise cannot(exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
 def load_design(path: str | os.PathLike[str]) -> Design:
     """Load and validate a design file; raises DesignError with one clear line."""
     p = Path(path)
-    try:
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise DesignError(f"is larger than {MAX_FILE_BYTES // 2**20} MiB", file=str(p),
-                              fix="this does not look like a design file")
-        raw = p.read_bytes()
-    except DesignError:
-        raise
-    except OSError as exc:
-        raise DesignError(f"cannot be read ({exc.strerror or exc})", file=str(p),
-                          fix="check the path and permissions") from None
+    raw = read_file_bounded(p)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -361,13 +508,20 @@ def load_design(path: str | os.PathLike[str]) -> Design:
     return loads_design(text, str(p))
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write via a temp file, fsync and rename, so a crash never leaves a torn file."""
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> None:
+    """Write via a temp file, fsync and rename, so a crash never leaves a torn file.
+
+    A symlink at ``path`` is replaced by the new file, never written through (the GUI
+    writes the same way). The file keeps the mode of the one it replaces, or gets what
+    open() would give; ``mode`` (e.g. 0o600 for a private recovery copy) overrides both."""
     p = Path(path)
     directory = p.parent if str(p.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
     try:
-        _chmod_like_a_new_file(fd, p)
+        if mode is None:
+            _chmod_like_a_new_file(fd, p)
+        elif hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -391,9 +545,9 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         os.close(dir_fd)
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+def atomic_write_text(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:
     """UTF-8 text with "\n" line ends, written atomically (see atomic_write_bytes)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
 
 
 def _umask() -> int:

@@ -10,22 +10,56 @@ from .design import Design, Node
 from .errors import DesignError
 from .kinds import Role
 
+MAX_CONTAINER_DEPTH = 64  # regions and zones inside each other; the draw.io import's limit too
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 def _place(node: Node) -> str:
-    return f'node "{node.id}"'
+    return f'node "{_short(node.id)}"'
 
 
 def container_loop(design: Design) -> list[str] | None:
-    """The ids of a parent loop, if any."""
+    """The ids of a parent loop, if any (linear time: each node is walked once)."""
+    done: set[str] = set()
     for start in design.nodes:
-        seen: list[str] = []
+        if start in done:
+            continue
+        position: dict[str, int] = {}
+        walk: list[str] = []
         cur: str | None = start
-        while cur is not None and cur in design.nodes:
-            if cur in seen:
-                return seen[seen.index(cur):] + [cur]
-            seen.append(cur)
+        while cur is not None and cur in design.nodes and cur not in done:
+            if cur in position:
+                return walk[position[cur]:] + [cur]
+            position[cur] = len(walk)
+            walk.append(cur)
             cur = design.nodes[cur].parent
+        done.update(walk)
     return None
+
+
+def container_depth(design: Design) -> tuple[str, int] | None:
+    """The deepest-nested node and how many containers hold it (None for an empty design);
+    linear time, assumes no container loop."""
+    depth: dict[str, int] = {}
+    for start in design.nodes:
+        walk: list[str] = []
+        on_walk: set[str] = set()
+        cur: str | None = start
+        while cur is not None and cur in design.nodes and cur not in depth and cur not in on_walk:
+            walk.append(cur)
+            on_walk.add(cur)
+            cur = design.nodes[cur].parent
+        d = depth.get(cur, -1) if cur is not None and cur not in on_walk else -1
+        for nid in reversed(walk):
+            d += 1
+            depth[nid] = d
+    if not depth:
+        return None
+    deepest = max(depth, key=lambda k: depth[k])
+    return deepest, depth[deepest]
 
 
 def dependency_cycle(design: Design) -> list[str] | None:
@@ -93,17 +127,17 @@ def validate(design: Design) -> None:
     for node in nodes.values():
         if node.parent is not None:
             if node.parent not in nodes:
-                raise DesignError(f'parent "{node.parent}" does not exist', place=_place(node),
+                raise DesignError(f'parent "{_short(node.parent)}" does not exist', place=_place(node),
                                   fix="remove the parent or add that region/zone")
             if not nodes[node.parent].is_container:
-                raise DesignError(f'parent "{node.parent}" is not a region or zone', place=_place(node),
+                raise DesignError(f'parent "{_short(node.parent)}" is not a region or zone', place=_place(node),
                                   fix="place nodes only inside regions and zones")
         for z in node.spread:
             if z not in nodes:
-                raise DesignError(f'spread names "{z}", which does not exist', place=_place(node),
+                raise DesignError(f'spread names "{_short(z)}", which does not exist', place=_place(node),
                                   fix="list existing zone ids")
             if not nodes[z].is_container:
-                raise DesignError(f'spread names "{z}", which is not a zone or region', place=_place(node),
+                raise DesignError(f'spread names "{_short(z)}", which is not a zone or region', place=_place(node),
                                   fix="list zone ids only")
         if node.is_container and node.spread:
             raise DesignError("a region or zone cannot be spread", place=_place(node), fix="remove spread")
@@ -115,14 +149,22 @@ def validate(design: Design) -> None:
             pass  # availability plus MTBF: availability wins, MTBF only sets the failure rate
     loop = container_loop(design)
     if loop:
-        raise DesignError("containers hold each other: " + " → ".join(loop), place="nodes",
+        shown = [_short(x, 40) for x in loop] if len(loop) <= 8 else \
+            [_short(x, 40) for x in loop[:4]] + [f"… {len(loop) - 6} more …"] + \
+            [_short(x, 40) for x in loop[-2:]]
+        raise DesignError("containers hold each other: " + " → ".join(shown), place="nodes",
                           fix="a region or zone cannot be inside itself; change a parent")
+    deepest = container_depth(design)
+    if deepest is not None and deepest[1] > MAX_CONTAINER_DEPTH:
+        raise DesignError(f"is inside {deepest[1]} nested regions/zones (at most "
+                          f"{MAX_CONTAINER_DEPTH})", place=_place(nodes[deepest[0]]),
+                          fix="flatten the containers: a region holds zones, a zone holds parts")
     seen_links: set[tuple[str, str]] = set()
     for i, lk in enumerate(design.links):
-        place = f"links[{i}] {lk.source} → {lk.target}"
+        place = f"links[{i}] {_short(lk.source, 40)} → {_short(lk.target, 40)}"
         for end in (lk.source, lk.target):
             if end not in nodes:
-                raise DesignError(f'"{end}" is not a node id', place=place,
+                raise DesignError(f'"{_short(end)}" is not a node id', place=place,
                                   fix="link existing nodes or remove the link")
         if lk.source == lk.target:
             raise DesignError("a node cannot depend on itself", place=place, fix="remove the link")
@@ -137,5 +179,8 @@ def validate(design: Design) -> None:
         seen_links.add(lk.key)
     cycle = dependency_cycle(design)
     if cycle:
-        raise DesignError("dependency cycle " + " → ".join(cycle), place="links",
+        shown = [_short(x, 40) for x in cycle] if len(cycle) <= 8 else \
+            [_short(x, 40) for x in cycle[:4]] + [f"… {len(cycle) - 6} more …"] + \
+            [_short(x, 40) for x in cycle[-2:]]
+        raise DesignError("dependency cycle " + " → ".join(shown), place="links",
                           fix="remove one of these links: a request cannot loop back")

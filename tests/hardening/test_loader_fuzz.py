@@ -418,17 +418,30 @@ def test_deep_nesting_is_a_clean_refusal_and_the_interpreter_survives() -> None:
 
 
 def test_unicode_names_survive_load_analyse_and_save() -> None:
-    names = ["\u202eevil\u202c", "\u05e2\u05d1\u05e8\u05d9\u05ea", "\U0001f525\U0001f469\u200d\U0001f467",
-             "tab\tname", "a\x00b"]
+    ids = ["\u202eevil\u202c", "\u05e2\u05d1\u05e8\u05d9\u05ea", "\U0001f525\U0001f469\u200d\U0001f467",
+           "tab-name", "a-b"]
+    names = [*ids[:3], "tab\tname", "a\x00b\x1b[2J\x9b"]  # names keep control characters
     doc = copy.deepcopy(BASE)
-    for i, name in enumerate(names):
-        doc["nodes"].append({"id": name, "kind": "service", "name": name + "!"})
-        doc["links"].append({"from": "a" if i == 0 else names[i - 1], "to": name})
+    for i, (node_id, name) in enumerate(zip(ids, names, strict=True)):
+        doc["nodes"].append({"id": node_id, "kind": "service", "name": name + "!"})
+        doc["links"].append({"from": "a" if i == 0 else ids[i - 1], "to": node_id})
     design = loads_design(json.dumps(doc, ensure_ascii=False))
-    assert list(design.nodes)[2:] == names
+    assert list(design.nodes)[2:] == ids
+    assert [n.name for n in design.nodes.values()][2:] == [n + "!" for n in names]
     assert analyse_design(design) == "report"
     from modeller.model import dumps_design
     assert loads_design(dumps_design(design)) == design
+
+
+@pytest.mark.parametrize("node_id", ["tab\tname", "a\x00b", "esc\x1b[2J", "cr\rx", "csi\x9bx", "del\x7f"])
+def test_control_characters_in_ids_are_refused_in_one_line(node_id: str) -> None:
+    """Ids reach terminals, file names and XML: a control character in one is refused on
+    load, naming the character (docs/semantics.md, "Text")."""
+    doc = copy.deepcopy(BASE)
+    doc["nodes"].append({"id": node_id, "kind": "service"})
+    with pytest.raises(DesignError, match=r"id contains a control character \(U\+00") as info:
+        loads_design(json.dumps(doc, ensure_ascii=False), "ids.arch.json")
+    check_refusal(info.value)
 
 
 # -- duplicate / dangling ids: refused with the offending id named ----------------------
