@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -30,6 +31,7 @@ from .formatting import (
 )
 from .model import Design, DesignError, load_design
 from .resources import example_path
+from .textsafe import for_terminal, shorten
 
 EXIT_OK = 0
 EXIT_SLO_MISSED = 1
@@ -145,9 +147,10 @@ def analyze_file(path: str, *, as_json: bool = False) -> int:
         print(_one_line(err), file=sys.stderr)
         return EXIT_REFUSED
     if as_json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        print(json_for_terminal(json.dumps(report.to_dict(), indent=2, ensure_ascii=False,
+                                           allow_nan=False)))
     else:
-        print(format_report(design, report, source=path))
+        print(for_terminal(format_report(design, report, source=path)))
     return EXIT_OK if report.system.meets_slo else EXIT_SLO_MISSED
 
 
@@ -162,9 +165,10 @@ def cmd_recommend(ns: argparse.Namespace) -> int:
         print(_one_line(err), file=sys.stderr)
         return EXIT_REFUSED
     if ns.json:
-        print(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        print(json_for_terminal(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False,
+                                           allow_nan=False)))
     else:
-        print(format_recommendation(design, rec, source=ns.file))
+        print(for_terminal(format_recommendation(design, rec, source=ns.file)))
     return EXIT_OK if rec.found else EXIT_SLO_MISSED
 
 
@@ -429,11 +433,21 @@ def _is_scalar(v: Any) -> bool:
     return v is None or isinstance(v, (str, int, float, bool))
 
 
+MAX_MESSAGE = 2000  # characters of one refusal or error line on a terminal
+
+
 def _one_line(exc: BaseException | str) -> str:
+    """One bounded line for a terminal: whitespace collapsed, control characters escaped."""
     text = exc if isinstance(exc, str) else (str(exc) or type(exc).__name__)
     if isinstance(exc, BaseException) and not isinstance(exc, DesignError) and str(exc):
         text = f"{type(exc).__name__}: {exc}"
-    return " ".join(str(text).split())
+    return shorten(for_terminal(" ".join(str(text).split()), keep_newlines=False), MAX_MESSAGE)
+
+
+def json_for_terminal(text: str) -> str:
+    """JSON text with DEL and C1 control characters (which json.dumps leaves raw when
+    ensure_ascii is off) written as \\u escapes: the same JSON, safe on a terminal."""
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _exit_code(code: Any) -> int:
