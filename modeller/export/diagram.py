@@ -1,8 +1,11 @@
 """The diagram with its numbers as PNG, SVG or PDF, drawn exactly as the canvas draws it.
 
-A private :class:`~modeller.ui.canvas.scene.DesignScene` is built for a copy of the
-design and given the report the way the main window gives it (``apply_report``), so
-every box wears the badges the canvas shows; nothing is recomputed here. The scene is
+A private :class:`~modeller.render.scene.DiagramScene` (the items the canvas draws,
+without its gestures) is built for a copy of the design and given the report the way
+the main window gives it (``apply_report``), so every box wears the badges the canvas
+shows and every spread node its replica chips; nothing is recomputed here. In an export
+no text is cut: a name wraps, a badge shortens to its percentage or grows, and a
+number is always whole. The scene is
 rendered without the view (no grid, no selection, no hover handles) and a summary
 legend (design name, system availability and nines, downtime a year, headroom, single
 points of failure, date, file name) is drawn below or beside it in the banner's style.
@@ -45,7 +48,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsItem
 
-from .. import __version__
+from .. import __version__, formatting
 from ..model import Design
 from ..model.io import atomic_write_bytes
 from .reports import when_text
@@ -159,7 +162,7 @@ def legend_content(design: Design, report: Any, *, source: str = "",
 
     Numbers are formatted as the banner formats them so the legend reads like the canvas.
     """
-    from ..ui import fields as F
+    F = _Formats
 
     title = design.name or (Path(source).name if source else "Untitled design")
     footer = " · ".join(x for x in (source or "unsaved design", when_text(generated),
@@ -202,6 +205,30 @@ def legend_content(design: Design, report: Any, *, source: str = "",
     if warnings:
         lines.append((f"⚠ {len(warnings)} warning(s):", warnings[0] + (" …" if len(warnings) > 1 else "")))
     return LegendContent(title, "ok" if s.meets_slo else "miss", metrics, lines, footer)
+
+
+class _Formats:
+    """The banner's number formats (the shared rules of :mod:`modeller.formatting`)."""
+
+    @staticmethod
+    def fmt_percent(a: float, u: float | None = None) -> str:
+        return formatting.fmt_percent(a, u)
+
+    @staticmethod
+    def fmt_nines(n: float) -> str:
+        return f"{formatting.fmt_nines(n)} nines"
+
+    @staticmethod
+    def fmt_downtime(minutes: float) -> str:
+        return formatting.fmt_duration(minutes)
+
+    @staticmethod
+    def fmt_headroom(h: float | None) -> str:
+        return formatting.fmt_headroom(h).split(" — ")[0]
+
+    @staticmethod
+    def fmt_utilization(u: float | None) -> str:
+        return "" if u is None else formatting.fmt_util(u)
 
 
 # -- the legend's drawing --------------------------------------------------------------
@@ -316,7 +343,7 @@ class Legend:
         return y
 
     def paint(self, painter: QPainter, at: QPointF) -> None:
-        from ..ui.canvas import style
+        from ..render import style
 
         painter.save()
         painter.translate(at)
@@ -375,19 +402,18 @@ class Legend:
 
 # -- the scene and the page layout -----------------------------------------------------
 def diagram_scene(design: Design, report: Any) -> Any:
-    """A private DesignScene for a copy of ``design`` showing ``report`` as the canvas does.
+    """A private DiagramScene for a copy of ``design`` showing ``report`` as the canvas does.
 
     Items are uncached (a cached item would reach SVG/PDF as a bitmap) and nothing is
-    selected; the scene paints no background (the exporter chooses it).
+    selected; the scene paints no background (the exporter chooses it). Text is never
+    cut (``export=True``).
     """
     ensure_app()
-    from ..ui.canvas.scene import DesignScene
-    from ..ui.editor import Editor
+    from ..render.scene import DiagramScene
 
     copy = design.copy()
-    editor = Editor(copy)
-    scene = DesignScene(editor)
-    scene._export_editor = editor  # keep the editor alive as long as the scene
+    scene = DiagramScene(copy, export=True)
+    scene.sync()
     if report is not None:
         scene.apply_report(report, copy.revision)
     scene.clearSelection()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from .kinds import KIND_ROLES, Role, is_container
+from .kinds import KIND_ROLES, Role, is_container, is_note
 
 MINUTES_PER_YEAR = 525_960.0  # 365.25 days
 FORMAT = "modeller.design"
@@ -60,6 +60,11 @@ class Node:
     @property
     def is_container(self) -> bool:
         return is_container(self.kind)
+
+    @property
+    def is_note(self) -> bool:
+        """A text note (its words in ``extra["text"]``): no semantics, never analysed."""
+        return is_note(self.kind)
 
     @property
     def replica_availability(self) -> float:
@@ -202,7 +207,12 @@ class Design:
         return [n for n in self.nodes.values() if n.is_container]
 
     def components(self) -> list[Node]:
-        return [n for n in self.nodes.values() if not n.is_container]
+        """The parts the analysis sees: every node but containers and notes."""
+        return [n for n in self.nodes.values() if not n.is_container and not n.is_note]
+
+    def notes(self) -> list[Node]:
+        """Text notes on the canvas (no semantics)."""
+        return [n for n in self.nodes.values() if n.is_note]
 
     def clients(self) -> list[Node]:
         return [n for n in self.nodes.values() if n.role is Role.SOURCE]

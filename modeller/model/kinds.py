@@ -10,6 +10,7 @@ class Role(str, Enum):
     WORKER = "worker"  # needs every non-optional dependency
     ROUTER = "router"  # outgoing links form a pool of alternatives
     DOMAIN = "domain"  # region / zone: a container that fails what it holds
+    NOTE = "note"  # a text note on the canvas: no semantics, never analysed
 
 
 KIND_ROLES: dict[str, Role] = {
@@ -24,6 +25,7 @@ KIND_ROLES: dict[str, Role] = {
     "dns": Role.ROUTER,
     "region": Role.DOMAIN,
     "zone": Role.DOMAIN,
+    "note": Role.NOTE,
 }
 
 KIND_LABELS: dict[str, str] = {
@@ -38,6 +40,7 @@ KIND_LABELS: dict[str, str] = {
     "dns": "DNS",
     "region": "Region",
     "zone": "Zone",
+    "note": "Note",
 }
 
 FAILOVER_MODES = ("active-active", "active-passive")
@@ -49,3 +52,8 @@ def role_of(kind: str) -> Role:
 
 def is_container(kind: str) -> bool:
     return KIND_ROLES.get(kind) is Role.DOMAIN
+
+
+def is_note(kind: str) -> bool:
+    """A text note: drawn and saved, but neither a component nor a container."""
+    return KIND_ROLES.get(kind) is Role.NOTE

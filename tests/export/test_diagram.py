@@ -87,8 +87,9 @@ def test_svg_keeps_every_name_and_nines_as_text(qapp, shop) -> None:  # noqa: AN
     spof_line = next(t for t in texts if "Orders DB" in t and "," in t)
     assert [s.strip() for s in spof_line.split(",")] == [design.nodes[x].name for x in report.spofs]
     assert any("multi-az.arch.json" in t and WHEN in t for t in texts)
-    # vector: text stays text; only the kind icons are bitmaps (one per box)
-    assert len(list(root.iter(SVG_NS + "image"))) == len(design.nodes)
+    # vector: text stays text; only the kind icons are bitmaps (one per box, one per
+    # replica chip: 3 + 3 + 2 chips for the three spread tiers)
+    assert len(list(root.iter(SVG_NS + "image"))) == len(design.nodes) + 8
     families = set(re.findall(r'font-family="([^"]*)"', svg))
     assert families and all(f.endswith("sans-serif") for f in families), families
     w, h = (float(x) for x in root.get("viewBox").split()[2:])

@@ -24,13 +24,20 @@ ONE = {
 }
 
 
+def _figures(badges):  # noqa: ANN001, ANN202
+    """The badges without the node's own figure (shown first once the report has it)."""
+    return [b for b in badges if b.label != "own"]
+
+
 def test_badges_and_banner_show_the_report(window, qtbot):
     load(window, ONE)
     report = wait_report(qtbot, window)
     assert report.nodes["web"].availability == pytest.approx(0.999)
     badges = window.scene.badges("web")
-    assert [b.text for b in badges] == ["99.90 % · 3.00 nines", "util 80 %"]
-    assert [b.level for b in badges] == [GOOD, WARN]  # meets the 99.9 % SLO; 80 % > 70 %
+    own = getattr(report.nodes["web"], "own_availability", None)
+    assert [b.text for b in badges if b.label == "own"] == ([] if own is None else ["own 99.90 %"])
+    assert [b.text for b in _figures(badges)] == ["serves 99.90 % · 3.00 nines", "util 80 %"]
+    assert [b.level for b in _figures(badges)] == [GOOD, WARN]  # meets the 99.9 % SLO; 80 % > 70 %
     assert not window.scene.item_for("web").stale
     banner = window.banner.texts()
     assert banner["availability"] == "99.90 % · 3.00 nines"
@@ -39,7 +46,7 @@ def test_badges_and_banner_show_the_report(window, qtbot):
     assert banner["spofs"] == str(len(report.spofs)) and "web" in report.spofs
     assert banner["slo"] == "1 of 1 met"
     # the client's badge: how well it is served
-    assert [b.text for b in window.scene.badges("users")] == ["99.90 % · 3.00 nines"]
+    assert [b.text for b in window.scene.badges("users")] == ["served 99.90 % · 3.00 nines"]
 
 
 def test_an_edit_updates_badges_and_colours(window, qtbot):
@@ -49,20 +56,21 @@ def test_an_edit_updates_badges_and_colours(window, qtbot):
     window.properties.commit("availability", "99.5 %")
     assert window.scene.item_for("web").stale  # old numbers dimmed until the new report lands
     wait_report(qtbot, window)
-    [avail, util] = window.scene.badges("web")
-    assert avail.text == "99.50 % · 2.30 nines" and avail.level == WARN  # within 10x of the budget
+    [avail, util] = _figures(window.scene.badges("web"))
+    assert avail.text == "serves 99.50 % · 2.30 nines" and avail.level == WARN  # within 10x of the budget
     window.properties.commit("availability", "98 %")
     wait_report(qtbot, window)
-    assert window.scene.badges("web")[0].level == BAD
+    assert _figures(window.scene.badges("web"))[0].level == BAD
     window.properties.commit("capacity_rps", "50")
     report = wait_report(qtbot, window)
     assert report.nodes["web"].utilization == pytest.approx(1.6)
-    assert window.scene.badges("web")[1].text == "util 160 %" and window.scene.badges("web")[1].level == BAD
+    assert _figures(window.scene.badges("web"))[1].text == "util 160 %"
+    assert _figures(window.scene.badges("web"))[1].level == BAD
     assert window.banner.texts()["headroom"] == "0.62×"
     # undo brings the old numbers back
     window.editor.undo_stack.undo()
     wait_report(qtbot, window)
-    assert window.scene.badges("web")[1].text == "util 80 %"
+    assert _figures(window.scene.badges("web"))[1].text == "util 80 %"
 
 
 def test_shown_numbers_match_the_engine_for_an_example(window, qtbot, examples_dir):
@@ -77,8 +85,9 @@ def test_shown_numbers_match_the_engine_for_an_example(window, qtbot, examples_d
         item = window.scene.item_for(nid)
         if item is None or window.editor.design.nodes[nid].kind == "client":
             continue
-        text = window.scene.badges(nid)[0].text
-        assert text == f"{fmt_percent(res.availability, res.unavailability)} · {fmt_nines(res.nines)}", nid
+        text = _figures(window.scene.badges(nid))[0].text
+        prefix = "" if item.__class__.__name__ == "ContainerItem" else "serves "
+        assert text == f"{prefix}{fmt_percent(res.availability, res.unavailability)} · {fmt_nines(res.nines)}", nid
 
 
 def test_node_serving_no_slo_is_neutral(window, qtbot):
@@ -86,7 +95,7 @@ def test_node_serving_no_slo_is_neutral(window, qtbot):
                             {"id": "s", "kind": "service", "x": 300, "y": 0, "availability": 0.9}],
                   "links": [{"from": "c", "to": "s"}]})
     wait_report(qtbot, window)
-    assert window.scene.badges("s")[0].level == NEUTRAL
+    assert _figures(window.scene.badges("s"))[0].level == NEUTRAL
 
 
 def test_stale_results_are_dropped_and_the_newest_edit_wins(qtbot):
@@ -111,7 +120,7 @@ def test_stale_results_are_dropped_and_the_newest_edit_wins(qtbot):
     assert w.analysis.dropped >= 1
     assert seen[-1] == w.editor.design.revision and len(seen) <= 3  # intermediate edits skipped
     assert report.nodes["web"].availability == pytest.approx(0.97)
-    assert w.scene.badges("web")[0].text.startswith("97.00 %")
+    assert _figures(w.scene.badges("web"))[0].text.startswith("serves 97.00 %")
 
 
 def test_engine_error_is_a_message_not_a_crash(qtbot):
@@ -192,7 +201,7 @@ def test_large_example_stays_responsive(qtbot, examples_dir):
     report = wait_report(qtbot, w, timeout=30000)
     timer.stop()
     assert report.nodes[target].availability < 0.999
-    badge = w.scene.badges(target)[0]
+    badge = _figures(w.scene.badges(target))[0]
     res = report.nodes[target]
-    assert badge.text == f"{fmt_percent(res.availability, res.unavailability)} · {fmt_nines(res.nines)}"
+    assert badge.text == f"serves {fmt_percent(res.availability, res.unavailability)} · {fmt_nines(res.nines)}"
     assert ticks  # the event loop ran during the analysis (the stall is measured by bench_gui)

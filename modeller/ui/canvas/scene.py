@@ -1,8 +1,9 @@
-"""The scene: mirrors the Design (never the reverse) and routes gestures.
+"""The canvas's scene: the shared diagram (:mod:`modeller.render.scene`) plus gestures.
 
 It subscribes to the Design's change announcements and syncs its items by id
-(create, remove, update). Mouse presses pick an interaction from
-:mod:`.interactions`; the interaction asks the Editor for one undo command.
+(create, remove, update: :class:`~modeller.render.scene.DiagramScene` does that and
+the drawing). Mouse presses pick an interaction from :mod:`.interactions`; the
+interaction asks the Editor for one undo command.
 """
 
 from __future__ import annotations
@@ -13,45 +14,37 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
-    QGraphicsScene,
     QGraphicsSceneDragDropEvent,
     QGraphicsSceneMouseEvent,
 )
 
 from ...model import Design, Role
 from ...model import geometry as geo
-from ...model.geometry import CONTAINER_TITLE
-from ..badges import Badge, node_badges
+from ...render.scene import LABEL_LIMIT, MARGIN, BoxItem, DiagramScene  # noqa: F401
 from ..editor import KIND_MIME, Editor
 from . import style
 from .interactions import (
+    ChipInteraction,
     Interaction,
     MoveInteraction,
     NewLinkInteraction,
+    NoteEditor,
     ResizeInteraction,
     RubberBandInteraction,
 )
-from .items import ContainerItem, LinkItem, NodeItem
-
-BoxItem = NodeItem | ContainerItem
-MARGIN = 1500.0
-LABEL_LIMIT = 80  # above this many links, arrow labels show only when selected
+from .items import ChipItem, ContainerItem, LinkItem, NodeItem, NoteItem
 
 
-class DesignScene(QGraphicsScene):
+class DesignScene(DiagramScene):
     message = Signal(str)
     nodeActivated = Signal(str)  # double-click on a box
-    synced = Signal()
 
     def __init__(self, editor: Editor, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
+        super().__init__(editor.design, parent)
         self.editor = editor
         self.snap_to_grid = True
-        self.design: Design = editor.design
-        self._boxes: dict[str, BoxItem] = {}
-        self._links: dict[tuple[str, str], LinkItem] = {}
-        self._badges: dict[str, list[Badge]] = {}
-        self._report_revision: int | None = None
+        self.guides_enabled = True  # alignment guides and spacing hints while dragging
+        self.note_editor: NoteEditor | None = None
         self._interaction: Interaction | None = None
         self._drop_target: ContainerItem | None = None
         self._highlighted: set[str] = set()
@@ -59,9 +52,6 @@ class DesignScene(QGraphicsScene):
         self.picking = False
         self._pick_handler: Callable[[str | None], None] | None = None
         self._pick_hover: str | None = None
-        self._scenario: tuple[dict[str, str], dict[str, list[Badge]]] | None = None
-        self.setBackgroundBrush(style.CANVAS_BG)
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         editor.message.connect(self.message)
         editor.designReplaced.connect(self.set_design)
         self.selectionChanged.connect(self._update_pool_highlight)
@@ -72,17 +62,9 @@ class DesignScene(QGraphicsScene):
     def set_design(self, design: Design) -> None:
         self.cancel_interaction()
         self.design.unsubscribe(self._on_changed)
-        self.design = design
+        self._replace_design(design)
         design.subscribe(self._on_changed)
-        for item in list(self._boxes.values()) + list(self._links.values()):
-            self.removeItem(item)
-        self._boxes.clear()
-        self._links.clear()
-        self._badges = {}
-        self._report_revision = None
-        self._scenario = None  # a scenario of another design means nothing here
         self._pick_hover = None
-        self.setSceneRect(QRectF())
         self.sync()
 
     def _on_changed(self, design: Design) -> None:
@@ -91,100 +73,8 @@ class DesignScene(QGraphicsScene):
         self.sync()
 
     def sync(self) -> None:
-        """Make the items match the design: create, remove and update by id."""
-        d = self.design
-        for nid in list(self._boxes):
-            node = d.nodes.get(nid)
-            item = self._boxes[nid]
-            if node is None or node.is_container != isinstance(item, ContainerItem):
-                self.removeItem(item)
-                del self._boxes[nid]
-        pool: dict[str, int] = {}
-        for lk in d.links:
-            pool[lk.source] = pool.get(lk.source, 0) + 1
-        stale = self._report_revision != d.revision
-        for nid, node in d.nodes.items():
-            item = self._boxes.get(nid)
-            if item is None:
-                item = ContainerItem(nid) if node.is_container else NodeItem(nid)
-                self._boxes[nid] = item
-                self.addItem(item)
-            rect = geo.node_rect(node)
-            if isinstance(item, ContainerItem):
-                item.sync(node, rect, len(d.ancestors(nid)))
-            else:
-                item.sync(node, rect, pool.get(nid, 0) if node.role is Role.ROUTER else 0)
-            item.set_badges(self._badges.get(nid, []), stale)
-        keys = {lk.key: lk for lk in d.links}
-        for key in list(self._links):
-            if key not in keys:
-                self.removeItem(self._links.pop(key))
-        seen: dict[str, int] = {}
-        labels = len(keys) <= LABEL_LIMIT
-        for key, lk in keys.items():
-            item = self._links.get(key)
-            if item is None:
-                item = LinkItem(*key)
-                self._links[key] = item
-                self.addItem(item)
-            src = d.nodes[lk.source]
-            router = src.role is Role.ROUTER
-            seen[lk.source] = seen.get(lk.source, 0) + 1
-            item.sync(lk, router, (seen[lk.source], pool.get(lk.source, 0)) if router else (0, 0))
-            if item.show_label != labels:
-                item.show_label = labels
-                item.update()
-            self._adjust(item)
-        self._grow_scene_rect()
+        super().sync()
         self._update_pool_highlight()
-        if self._scenario is not None:
-            self._paint_scenario()
-        self.synced.emit()
-
-    def _grow_scene_rect(self) -> None:
-        rects = [geo.node_rect(n) for n in self.design.nodes.values()]
-        box = geo.union(rects) or (0.0, 0.0, 800.0, 600.0)
-        want = QRectF(box[0] - MARGIN, box[1] - MARGIN, box[2] + 2 * MARGIN, box[3] + 2 * MARGIN)
-        current = self.sceneRect()
-        if current.isEmpty() or not current.contains(want):
-            self.setSceneRect(want.united(current) if not current.isEmpty() else want)
-
-    def _adjust(self, link: LinkItem) -> None:
-        a, b = self._boxes.get(link.source), self._boxes.get(link.target)
-        if a is not None and b is not None:
-            link.adjust(a.scene_rect(), b.scene_rect())
-            if link.has_label:
-                link.place_label(self._title_strips())
-
-    def _title_strips(self) -> list[QRectF]:
-        """The name-and-badge strips of regions and zones (labels keep off them)."""
-        strips = []
-        for item in self._boxes.values():
-            if isinstance(item, ContainerItem):
-                r = item.scene_rect()
-                strips.append(QRectF(r.x(), r.y(), r.width(), CONTAINER_TITLE))
-        return strips
-
-    def adjust_links(self, node_ids: list[str] | set[str]) -> None:
-        """Re-route the arrows touching these nodes (while a drag previews a move)."""
-        ids = set(node_ids)
-        for key, item in self._links.items():
-            if key[0] in ids or key[1] in ids:
-                self._adjust(item)
-
-    # -- the analysis ------------------------------------------------------------
-    def apply_report(self, report: object, revision: int) -> None:
-        """Show a fresh report's badges (the caller already dropped stale reports)."""
-        self._badges = node_badges(self.design, report)
-        self._report_revision = revision
-        for nid, item in self._boxes.items():
-            item.set_badges(self._badges.get(nid, []), False)
-
-    def clear_report(self) -> None:
-        self._badges = {}
-        self._report_revision = None
-        for item in self._boxes.values():
-            item.set_badges([], False)
 
     # -- "Fail it": pick a part, shade a failure scenario -------------------------------
     def set_pick_mode(self, handler: Callable[[str | None], None] | None) -> None:
@@ -221,51 +111,6 @@ class DesignScene(QGraphicsScene):
         if show and item is not None and item.highlight is None:
             item.set_highlight(style.FAIL_MODE_COLOUR)
 
-    def show_scenario(self, states: dict[str, str], badges: dict[str, list[Badge]]) -> None:
-        """Shade every box by its state in a failure scenario (absent ids: unaffected) and
-        show the scenario's badges; arrows to or from a failed or down part turn red."""
-        self._scenario = (dict(states), {k: list(v) for k, v in badges.items()})
-        self._paint_scenario()
-
-    def _paint_scenario(self) -> None:
-        assert self._scenario is not None
-        states, badges = self._scenario
-        for nid, item in self._boxes.items():
-            item.set_fail_state(states.get(nid, style.NORMAL), badges.get(nid, []))
-        lost = (style.FAILED, style.DOWN)
-        for (a, b), link in self._links.items():
-            cut = states.get(a) in lost or states.get(b) in lost
-            link.set_fail_state(style.DOWN if cut else style.NORMAL)
-
-    def clear_scenario(self) -> None:
-        """Every box and arrow back to how the design normally looks."""
-        self._scenario = None
-        for item in self._boxes.values():
-            item.set_fail_state(style.NORMAL, None, in_scenario=False)
-        for link in self._links.values():
-            link.set_fail_state(style.NORMAL, in_scenario=False)
-
-    @property
-    def scenario_shown(self) -> bool:
-        return self._scenario is not None
-
-    def badges(self, node_id: str) -> list[Badge]:
-        item = self._boxes.get(node_id)
-        return list(item.badges) if item is not None else []
-
-    # -- lookups -----------------------------------------------------------------
-    def item_for(self, node_id: str | None) -> BoxItem | None:
-        return self._boxes.get(node_id) if node_id else None
-
-    def link_item(self, source: str, target: str) -> LinkItem | None:
-        return self._links.get((source, target))
-
-    def node_items(self) -> dict[str, BoxItem]:
-        return dict(self._boxes)
-
-    def link_items(self) -> dict[tuple[str, str], LinkItem]:
-        return dict(self._links)
-
     def node_item_at(self, pos: QPointF, exclude: QGraphicsItem | None = None) -> NodeItem | None:
         for item in self.items(pos):
             if isinstance(item, NodeItem) and item is not exclude and item.rect().contains(item.mapFromScene(pos)):
@@ -273,7 +118,8 @@ class DesignScene(QGraphicsScene):
         return None
 
     def selected_node_ids(self) -> list[str]:
-        chosen = {i.node_id for i in self.selectedItems() if isinstance(i, (NodeItem, ContainerItem))}
+        chosen = {i.node_id for i in self.selectedItems()
+                  if isinstance(i, (NodeItem, ContainerItem, NoteItem))}
         return [nid for nid in self.design.nodes if nid in chosen]
 
     def selected_link_keys(self) -> list[tuple[str, str]]:
@@ -367,7 +213,10 @@ class DesignScene(QGraphicsScene):
         additive = bool(event.modifiers() & (Qt.KeyboardModifier.ControlModifier
                                              | Qt.KeyboardModifier.ShiftModifier
                                              | Qt.KeyboardModifier.MetaModifier))
-        hits = [i for i in self.items(pos) if isinstance(i, (NodeItem, ContainerItem, LinkItem))]
+        if self.note_editor is not None:
+            self.note_editor.commit()
+        hits = [i for i in self.items(pos)
+                if isinstance(i, (NodeItem, ContainerItem, NoteItem, LinkItem, ChipItem))]
         # 1. a link handle on a box
         for item in hits:
             if isinstance(item, NodeItem) and item.handle_at(pos) and not additive:
@@ -383,7 +232,13 @@ class DesignScene(QGraphicsScene):
                 event.accept()
                 return
         top = hits[0] if hits else None
-        if isinstance(top, (NodeItem, ContainerItem)):
+        if isinstance(top, ChipItem):  # drag replicas to another zone
+            self.select_ids([top.node_id])
+            if not additive:
+                self.start_interaction(ChipInteraction(self, top, pos))
+            event.accept()
+            return
+        if isinstance(top, (NodeItem, ContainerItem, NoteItem)):
             if additive:
                 top.setSelected(not top.isSelected())
             else:
@@ -429,6 +284,14 @@ class DesignScene(QGraphicsScene):
             self._pick(event)
             return
         for item in self.items(event.scenePos()):
+            if isinstance(item, NoteItem):
+                self.edit_note(item.node_id)
+                event.accept()
+                return
+            if isinstance(item, ChipItem):
+                self.nodeActivated.emit(item.node_id)
+                event.accept()
+                return
             if isinstance(item, (NodeItem, ContainerItem)):
                 self.nodeActivated.emit(item.node_id)
                 event.accept()
@@ -504,6 +367,15 @@ class DesignScene(QGraphicsScene):
         pos = event.scenePos()
         self.add_kind_at(kind, pos)
         event.acceptProposedAction()
+
+    def edit_note(self, node_id: str) -> None:
+        """Type into a note in place; Ctrl+Enter or a click elsewhere keeps the words
+        (one undo step), Esc drops them."""
+        if node_id not in self.design.nodes or not self.design.nodes[node_id].is_note:
+            return
+        if self.note_editor is not None:
+            self.note_editor.commit()
+        self.note_editor = NoteEditor(self, node_id)
 
     def add_kind_at(self, kind: str, pos: QPointF) -> str:
         nid = self.editor.add_node(kind, pos.x(), pos.y())

@@ -1,7 +1,6 @@
-"""Graphics items: component boxes, region/zone containers and link arrows."""
+"""Graphics items: they live in :mod:`modeller.render.items` (the window and the image
+exports draw the same items); the canvas imports them from here."""
 
-from .container import ContainerItem
-from .link import LinkItem
-from .node import NodeItem
+from ....render.items import ChipItem, ContainerItem, LinkItem, NodeItem, NoteItem
 
-__all__ = ["ContainerItem", "LinkItem", "NodeItem"]
+__all__ = ["ChipItem", "ContainerItem", "LinkItem", "NodeItem", "NoteItem"]

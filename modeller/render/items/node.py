@@ -10,16 +10,22 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from ....model import KIND_LABELS, Node, Role
-from ...badges import Badge
-from ...fields import fmt_number
+from ... import formatting as F
+from ...model import KIND_LABELS, Node, Role
 from .. import style
+from ..badges import Badge, fmt_plain
+from ..text import Fit, fit_text, tooltip_with
 from .failstate import FailStateMixin
 
 HANDLE_R = 5.0
 HANDLE_HIT = 9.0
 RADIUS = 10.0
-BADGE_H = 18.0
+BADGE_H = 16.0
+BADGE_GAP = 2.0
+TEXT_X = 41.0
+NAME_SPECS = ((9.0, True), (8.5, True), (8.0, True))
+SUB_SPECS = ((7.5, False), (7.0, False))
+BADGE_SPECS = ((7.5, True), (7.0, True), (7.0, False), (6.5, False))
 LOD_SIMPLE = 0.4  # below this zoom, boxes are drawn without text
 
 
@@ -28,15 +34,13 @@ SHORT_LABELS = {"load_balancer": "LB", "dns": "DNS"}
 
 def subtitle_for(node: Node, pool_size: int) -> str:
     """The second line, short enough for the box: what matters most about this node."""
-    from ...fields import fmt_percent
-
     if node.role is Role.SOURCE:
         parts = []
         if node.demand_rps:
-            parts.append(f"{fmt_number(node.demand_rps)} rps")
+            parts.append(f"{fmt_plain(node.demand_rps)} rps")
         slo = node.slo.get("availability")
         if slo is not None:
-            parts.append(f"SLO {fmt_percent(slo)}")
+            parts.append(f"SLO {F.fmt_percent(slo)}")
         return " · ".join(parts) or KIND_LABELS[node.kind]
     parts = [SHORT_LABELS.get(node.kind, KIND_LABELS.get(node.kind, node.kind))]
     if node.replicas != 1 or node.failover == "active-passive":
@@ -68,6 +72,14 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         self.in_scenario = False
         self._hover = False
         self._sig: tuple | None = None
+        self.never_cut = False  # image exports: numbers and names are never cut
+        self.fits: list[Fit] = []  # every text drawn, as laid out (see _layout)
+        self._name_fit: Fit | None = None
+        self._sub_fit: Fit | None = None
+        self._badge_rects: list[tuple[QRectF, Badge, Fit]] = []
+        self._more: Fit | None = None  # badges with no room left: "…" and the tooltip
+        self._overflow = 0.0  # exports: how far whole text runs past the right edge
+        self._sub_y = 22.0
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setAcceptHoverEvents(True)
         self.setZValue(10)
@@ -88,17 +100,57 @@ class NodeItem(FailStateMixin, QGraphicsItem):
             self.w, self.h = w, h
         self.kind, self.name, self.subtitle = node.kind, node.name, sig[2]
         self.setPos(x, y)
-        self.setToolTip(f"{node.name} ({node.id})")
-        self.update()
+        self._layout()
 
     def set_badges(self, badges: list[Badge], stale: bool = False) -> None:
         if badges == self.badges and stale == self.stale:
             return
         self.badges = list(badges)
         self.stale = stale
+        self._layout()
+
+    def _layout(self) -> None:
+        """Fit the name (one or two lines), the subtitle and the badges into the box; every
+        text that had to be cut goes whole into the tooltip."""
+        cut = self.never_cut
+        text_w = self.w - TEXT_X - 7
+        self._name_fit = fit_text(self.name, text_w, NAME_SPECS, 2, never_cut=cut)
+        self._sub_fit = fit_text(self.subtitle, text_w, SUB_SPECS, 1, never_cut=cut)
+        y = 5 + max(self._name_fit.height, 18.0 if len(self._name_fit.lines) == 1 else 0.0)
+        self._sub_y = y - 1
+        y += self._sub_fit.height + 3
+        self._badge_rects = []
+        self._more = None
+        left, right = 6.0, self.w - 6
+        x = left
+        badges = self.shown_badges()
+        for i, badge in enumerate(badges):
+            natural = fit_text(badge.text, right - left - 10, BADGE_SPECS[:1])
+            if x > left and (natural.cut or x + natural.width + 10 > right):
+                x, y = left, y + BADGE_H + BADGE_GAP
+            if y + BADGE_H > self.h - 2 and not (cut and i == 0):
+                rest = badges[i:]
+                self._more = Fit(" · ".join(b.text for b in rest), ("…",), BADGE_SPECS[0], 10.0, cut=True)
+                break
+            variants = (badge.short,) if badge.short else ()
+            fit = fit_text(badge.text, right - x - 10, BADGE_SPECS, 1, variants, never_cut=cut)
+            bw = fit.width + 10
+            self._badge_rects.append((QRectF(x, y, bw, BADGE_H), badge, fit))
+            x += bw + 4
+        self.fits = [self._name_fit, self._sub_fit] + [f for _r, _b, f in self._badge_rects]
+        over = max([r.right() - self.w for r, _b, _f in self._badge_rects]
+                   + [TEXT_X + f.width - self.w for f in (self._name_fit, self._sub_fit)] + [0.0])
+        if over != self._overflow:
+            self.prepareGeometryChange()
+            self._overflow = over
+        if self._more is not None:
+            self.fits.append(self._more)
         tips = [b.tooltip for b in badges if b.tooltip]
-        self.setToolTip(f"{self.name} ({self.node_id})" + ("\n" + "\n".join(tips) if tips else ""))
+        self.setToolTip(tooltip_with(f"{self.name} ({self.node_id})", self.fits, tips))
         self.update()
+
+    def on_shown_badges_changed(self) -> None:
+        self._layout()
 
     def body_brush(self) -> QBrush:
         """The box's fill: white, or the failure state's tint."""
@@ -117,7 +169,7 @@ class NodeItem(FailStateMixin, QGraphicsItem):
     # -- geometry ----------------------------------------------------------------
     def boundingRect(self) -> QRectF:
         m = HANDLE_HIT + 2
-        return QRectF(-m, -m, self.w + 2 * m, self.h + 2 * m)
+        return QRectF(-m, -m, self.w + 2 * m + self._overflow, self.h + 2 * m)
 
     def handle_points(self) -> dict[str, QPointF]:
         return {"n": QPointF(self.w / 2, 0), "e": QPointF(self.w, self.h / 2),
@@ -180,19 +232,22 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         painter.drawPath(accent.intersected(clip))
         # icon, name, subtitle
         style.draw_icon(painter, self.kind, QRectF(11, 9, 24, 24))
-        text_x = 41.0
-        text_w = self.w - text_x - 7
+        text_w = self.w - TEXT_X - 7
         painter.setPen(style.TEXT)
-        f = style.font(9, True)
-        painter.setFont(f)
-        fm = QFontMetricsF(f)
-        name = fm.elidedText(self.name, Qt.TextElideMode.ElideRight, text_w)
-        painter.drawText(QRectF(text_x, 5, text_w, 18), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
-        f2 = style.font(7.5)
-        painter.setFont(f2)
-        painter.setPen(style.SUBTLE_TEXT)
-        sub = QFontMetricsF(f2).elidedText(self.subtitle, Qt.TextElideMode.ElideRight, text_w)
-        painter.drawText(QRectF(text_x, 22, text_w, 14), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, sub)
+        left_mid = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        nf = self._name_fit
+        if nf is not None:
+            painter.setFont(nf.font)
+            lh = nf.line_height
+            top = 5.0 if len(nf.lines) > 1 else 5.0 + (18.0 - lh) / 2
+            for k, line in enumerate(nf.lines):
+                painter.drawText(QRectF(TEXT_X, top + k * lh, max(text_w, nf.width), lh), left_mid, line)
+        sf = self._sub_fit
+        if sf is not None:
+            painter.setFont(sf.font)
+            painter.setPen(style.SUBTLE_TEXT)
+            painter.drawText(QRectF(TEXT_X, self._sub_y, max(text_w, sf.width), sf.line_height),
+                             left_mid, sf.shown)
         self._paint_badges(painter)
         # handles (on hover or when selected; never while a click means "fail it")
         if (self._hover or selected) and not getattr(self.scene(), "picking", False):
@@ -230,33 +285,39 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         painter.fillRect(QRectF(0, 0, 10, self.h), colour)
 
     def _paint_badges(self, painter: QPainter) -> None:
-        """Badges in rows from y = 42: side by side when they fit, else one per row."""
-        badges = self.shown_badges()
-        if not badges:
-            return
-        f = style.font(7.5, True)
-        painter.setFont(f)
-        fm = QFontMetricsF(f)
-        left, right = 8.0, self.w - 8
-        x, y = left, 42.0
-        stale = self.stale
-        for badge in badges:
-            tw = fm.horizontalAdvance(badge.text) + 12
-            if x > left and x + tw > right:
-                x, y = left, y + BADGE_H + 4
-            tw = min(tw, right - x)
-            if y + BADGE_H > self.h - 3:
-                break
-            bg, fg = style.LEVEL_COLOURS.get(badge.level, style.LEVEL_COLOURS["neutral"])
-            rect = QRectF(x, y, tw, BADGE_H)
-            bgc, fgc = QColor(bg), QColor(fg)
-            if stale:
-                bgc.setAlpha(110)
-                fgc.setAlpha(140)
-            painter.setPen(QPen(QColor(style.LEVEL_BORDER.get(badge.level, "#cbd5e1")), 1))
-            painter.setBrush(bgc)
-            painter.drawRoundedRect(rect, BADGE_H / 2, BADGE_H / 2)
-            painter.setPen(fgc)
-            text = fm.elidedText(badge.text, Qt.TextElideMode.ElideRight, tw - 8)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-            x += tw + 5
+        """The badges as laid out by :meth:`_layout` (label lighter than the figure)."""
+        for rect, badge, fit in self._badge_rects:
+            paint_badge(painter, rect, badge, fit, self.stale)
+        if self._more is not None and self._badge_rects:
+            r = self._badge_rects[-1][0]
+            painter.setPen(style.SUBTLE_TEXT)
+            painter.setFont(style.font(8, True))
+            painter.drawText(QRectF(r.right() + 2, r.top(), 14, r.height()), Qt.AlignmentFlag.AlignCenter, "…")
+
+
+def paint_badge(painter: QPainter, rect: QRectF, badge: Badge, fit: Fit, stale: bool = False) -> None:
+    """One pill: level colours, the label part lighter, the figure bold."""
+    bg, fg = style.LEVEL_COLOURS.get(badge.level, style.LEVEL_COLOURS["neutral"])
+    bgc, fgc = QColor(bg), QColor(fg)
+    if stale:
+        bgc.setAlpha(110)
+        fgc.setAlpha(140)
+    painter.setPen(QPen(QColor(style.LEVEL_BORDER.get(badge.level, "#cbd5e1")), 1))
+    painter.setBrush(bgc)
+    painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+    painter.setFont(fit.font)
+    text = fit.shown
+    inner = rect.adjusted(5, 0, -5, 0)
+    mid = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    if badge.label and text.startswith(badge.label + " "):
+        fm = QFontMetricsF(fit.font)
+        head = badge.label + " "
+        light = QColor(fgc)
+        light.setAlpha(int(fgc.alpha() * 0.62))
+        painter.setPen(light)
+        painter.drawText(inner, mid, head)
+        painter.setPen(fgc)
+        painter.drawText(inner.adjusted(fm.horizontalAdvance(head), 0, 0, 0), mid, text[len(head):])
+    else:
+        painter.setPen(fgc)
+        painter.drawText(inner, mid, text)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
-from ...badges import Badge
 from .. import style
+from ..badges import Badge
 
 
 class FailStateMixin:
@@ -43,6 +43,10 @@ class FailStateMixin:
         self.fail_badges = list(badges) if badges is not None else None
         opacity = style.UNAFFECTED_OPACITY if in_scenario and state == style.NORMAL else 1.0
         self.setOpacity(opacity)  # type: ignore[attr-defined]
+        self.on_shown_badges_changed()
+
+    def on_shown_badges_changed(self) -> None:
+        """The badges shown changed (a scenario began or ended): lay out and repaint."""
         self.update()  # type: ignore[attr-defined]
 
     def shown_badges(self) -> list[Badge]:

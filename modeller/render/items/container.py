@@ -7,18 +7,23 @@ empty body draws a rubber band (as in draw.io's swimlanes). Corner grips resize 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from ....model import KIND_LABELS, Node
-from ....model.geometry import CONTAINER_TITLE
-from ...badges import Badge
+from ...model import KIND_LABELS, Node
+from ...model.geometry import CONTAINER_TITLE
 from .. import style
+from ..badges import Badge
+from ..text import Fit, fit_text, text_width, tooltip_with
 from .failstate import FailStateMixin
+from .node import paint_badge
 
 BORDER_HIT = 7.0
 GRIP = 7.0
 RADIUS = 12.0
+NAME_X = 32.0
+NAME_SPECS = ((9.5, True), (9.0, True), (8.5, True), (8.0, True))
+BADGE_SPECS = ((7.5, True), (7.0, True), (7.0, False))
 
 
 class ContainerItem(FailStateMixin, QGraphicsItem):
@@ -39,6 +44,12 @@ class ContainerItem(FailStateMixin, QGraphicsItem):
         self.fail_badges: list[Badge] | None = None
         self.in_scenario = False
         self._sig: tuple | None = None
+        self.never_cut = False  # image exports: numbers and names are never cut
+        self.fits: list[Fit] = []
+        self._name_fit: Fit | None = None
+        self._badge: tuple[QRectF, Badge, Fit] | None = None
+        self._show_kind = False
+        self._overflow = 0.0
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setAcceptHoverEvents(True)
 
@@ -57,13 +68,50 @@ class ContainerItem(FailStateMixin, QGraphicsItem):
         self.kind, self.name, self.depth = node.kind, node.name, depth
         self.setPos(x, y)
         self.setZValue(-100 + depth)
-        self.setToolTip(f"{KIND_LABELS.get(node.kind, node.kind)} {node.name} ({node.id})")
-        self.update()
+        self._layout()
 
     def set_badges(self, badges: list[Badge], stale: bool = False) -> None:
         if badges == self.badges and stale == self.stale:
             return
         self.badges, self.stale = list(badges), stale
+        self._layout()
+
+    def on_shown_badges_changed(self) -> None:
+        self._layout()
+
+    def _layout(self) -> None:
+        """Fit the title strip: the badge at the right (shortened to the percentage when the
+        zone is narrow), the name in what is left (two lines if need be)."""
+        cut = self.never_cut
+        self._badge = None
+        badge_w = 0.0
+        shown = self.shown_badges()
+        name_natural = text_width(self.name, NAME_SPECS[0])
+        if shown:
+            b = shown[0]
+            room = self.w - NAME_X - 16 - min(name_natural, 70.0) - 10
+            variants = (b.short,) if b.short else ()
+            fit = fit_text(b.text, room, BADGE_SPECS, 1, variants, never_cut=cut)
+            badge_w = fit.width + 10
+            self._badge = (QRectF(self.w - badge_w - 8, 6, badge_w, 18), b, fit)
+        avail = self.w - NAME_X - badge_w - 16
+        self._name_fit = fit_text(self.name, avail, NAME_SPECS, 2, never_cut=cut)
+        kind = KIND_LABELS.get(self.kind, self.kind).lower()
+        self._show_kind = len(self._name_fit.lines) == 1 and not self._name_fit.cut and \
+            self._name_fit.spec == NAME_SPECS[0] and \
+            self._name_fit.width + text_width("  " + kind, (8.0, False)) <= avail
+        self.fits = [self._name_fit] + ([self._badge[2]] if self._badge else [])
+        over = 0.0
+        if self._badge is not None and self._badge[0].left() < NAME_X + self._name_fit.width:
+            over = NAME_X + self._name_fit.width + 8 - self._badge[0].left()  # exports only
+            r = self._badge[0]
+            self._badge = (r.translated(over, 0), self._badge[1], self._badge[2])
+        if over != self._overflow:
+            self.prepareGeometryChange()
+            self._overflow = over
+        tips = [b.tooltip for b in shown if b.tooltip]
+        self.setToolTip(tooltip_with(f"{KIND_LABELS.get(self.kind, self.kind)} {self.name} "
+                                     f"({self.node_id})", self.fits, tips))
         self.update()
 
     def body_brush(self) -> QBrush:
@@ -108,7 +156,7 @@ class ContainerItem(FailStateMixin, QGraphicsItem):
     # -- geometry ----------------------------------------------------------------
     def boundingRect(self) -> QRectF:
         m = GRIP + 2
-        return QRectF(-m, -m, self.w + 2 * m, self.h + 2 * m)
+        return QRectF(-m, -m, self.w + 2 * m + self._overflow, self.h + 2 * m)
 
     def grips(self) -> dict[str, QPointF]:
         return {"tl": QPointF(0, 0), "tr": QPointF(self.w, 0),
@@ -166,44 +214,25 @@ class ContainerItem(FailStateMixin, QGraphicsItem):
         painter.setBrush(tf)
         painter.drawPath(title.intersected(clip).translated(0.75, 0.75))
         style.draw_icon(painter, self.kind, QRectF(9, 6, 18, 18))
-        # badge at the right of the title strip
-        badge_w = 0.0
-        shown = self.shown_badges()
-        if shown:
-            b = shown[0]
-            bf = style.font(7.5, True)
-            bfm = QFontMetricsF(bf)
-            badge_w = min(bfm.horizontalAdvance(b.text) + 12, max(self.w - 140, 40))
-            bg, fg = style.LEVEL_COLOURS.get(b.level, style.LEVEL_COLOURS["neutral"])
-            br = QRectF(self.w - badge_w - 8, 6, badge_w, 18)
-            bgc, fgc = QColor(bg), QColor(fg)
-            if self.stale:
-                bgc.setAlpha(120)
-                fgc.setAlpha(150)
-            painter.setPen(QPen(QColor(style.LEVEL_BORDER.get(b.level, "#cbd5e1")), 1))
-            painter.setBrush(bgc)
-            painter.drawRoundedRect(br, 9, 9)
-            painter.setFont(bf)
-            painter.setPen(fgc)
-            painter.drawText(br, Qt.AlignmentFlag.AlignCenter,
-                             bfm.elidedText(b.text, Qt.TextElideMode.ElideRight, badge_w - 10))
-        f = style.font(9.5, True)
-        painter.setFont(f)
-        painter.setPen(style.FAIL_BORDER[self.state] if self.state in style.FAIL_BORDER
-                       else colour.darker(140))
-        label = f"{self.name}"
-        kind = KIND_LABELS.get(self.kind, self.kind).lower()
-        avail_w = self.w - 34 - badge_w - 16
-        fm = QFontMetricsF(f)
-        text = label if fm.horizontalAdvance(f"{label}  {kind}") > avail_w else f"{label}  "
-        text = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(avail_w, 10))
-        painter.drawText(QRectF(32, 0, avail_w, CONTAINER_TITLE),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-        if not text.endswith("…") and text.endswith("  "):
-            painter.setFont(style.font(8))
-            painter.setPen(style.SUBTLE_TEXT)
-            painter.drawText(QRectF(32 + fm.horizontalAdvance(text), 0, avail_w, CONTAINER_TITLE),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, kind)
+        # badge at the right of the title strip, the name (and kind) in what is left
+        if self._badge is not None:
+            rect, badge, fit = self._badge
+            paint_badge(painter, rect, badge, fit, self.stale)
+        nf = self._name_fit
+        if nf is not None:
+            painter.setFont(nf.font)
+            painter.setPen(style.FAIL_BORDER[self.state] if self.state in style.FAIL_BORDER
+                           else colour.darker(140))
+            lh = nf.line_height
+            top = (CONTAINER_TITLE - lh * len(nf.lines)) / 2
+            left_mid = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            for k, line in enumerate(nf.lines):
+                painter.drawText(QRectF(NAME_X, top + k * lh, nf.width + 2, lh), left_mid, line)
+            if self._show_kind:
+                painter.setFont(style.font(8))
+                painter.setPen(style.SUBTLE_TEXT)
+                painter.drawText(QRectF(NAME_X + nf.width + 8, 0, 80, CONTAINER_TITLE), left_mid,
+                                 KIND_LABELS.get(self.kind, self.kind).lower())
         if self.isSelected():
             painter.setPen(QPen(style.SELECTION, 1.2))
             painter.setBrush(QColor("#ffffff"))

@@ -12,9 +12,9 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from ....model import Link
-from ...fields import fmt_number
+from ...model import Link
 from .. import style
+from ..badges import fmt_plain as fmt_number
 
 ARROW = 11.0
 
@@ -59,6 +59,8 @@ class LinkItem(QGraphicsItem):
         self.label_t = 0.5  # where along the arrow the "×calls" label sits (the scene picks it)
         self._ends: tuple | None = None
         self.show_label = True  # busy diagrams show "×calls" labels only on the selected arrow
+        self.route = "straight"  # or "orthogonal" (the link's or the design's choice)
+        self.points: list[QPointF] = []  # the drawn route, start to end
         self.state = style.NORMAL  # "Fail it" mode: "down" when an end is failed or down
         self.in_scenario = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
@@ -105,30 +107,52 @@ class LinkItem(QGraphicsItem):
             return QColor(style.FAIL_BORDER[self.state])
         return QColor(style.POOL_COLOUR if self.from_router else style.LINK_COLOUR)
 
-    def adjust(self, src: QRectF, dst: QRectF) -> None:
-        """Re-route between two boxes (scene coordinates); a no-op when neither moved."""
-        ends = (src.getRect(), dst.getRect())
+    def adjust(self, src: QRectF, dst: QRectF, points: list[QPointF] | None = None) -> None:
+        """Re-route between two boxes (scene coordinates): straight from edge to edge, or
+        along ``points`` (an orthogonal route); a no-op when nothing moved."""
+        ends = (src.getRect(), dst.getRect(), tuple((p.x(), p.y()) for p in points) if points else None)
         if ends == self._ends:
             return
         self._ends = ends
-        a, b = src.center(), dst.center()
-        start = clip_to_rect(a, b, src)
-        end = clip_to_rect(b, a, dst)
+        if points and len(points) >= 2:
+            pts = [QPointF(p) for p in points]
+        else:
+            a, b = src.center(), dst.center()
+            pts = [clip_to_rect(a, b, src), clip_to_rect(b, a, dst)]
         self.prepareGeometryChange()
-        self.line, self.head = arrow_path(start, end)
+        self.points = pts
+        self.line, self.head = arrow_path(pts[-2], pts[-1])
+        self.line = QLineF(pts[0], pts[-1])
         # stop the shaft at the head's base so the tip stays sharp
-        shaft = QLineF(self.line)
-        if shaft.length() > ARROW:
-            shaft.setLength(shaft.length() - ARROW * 0.8)
-        path = QPainterPath(shaft.p1())
-        path.lineTo(shaft.p2())
+        last = QLineF(pts[-2], pts[-1])
+        if last.length() > ARROW:
+            last.setLength(last.length() - ARROW * 0.8)
+        path = QPainterPath(pts[0])
+        for p in pts[1:-1]:
+            path.lineTo(p)
+        path.lineTo(last.p2())
         self._path = path
         stroker = QPainterPathStroker()
         stroker.setWidth(12)
-        full = QPainterPath(self.line.p1())
-        full.lineTo(self.line.p2())
+        full = QPainterPath(pts[0])
+        for p in pts[1:]:
+            full.lineTo(p)
         self._shape = stroker.createStroke(full)
         self._shape.addPolygon(self.head)
+
+    def point_at(self, t: float) -> QPointF:
+        """The point a fraction ``t`` of the way along the drawn route."""
+        pts = self.points or [self.line.p1(), self.line.p2()]
+        lengths = [QLineF(pts[i], pts[i + 1]).length() for i in range(len(pts) - 1)]
+        total = sum(lengths)
+        if total <= 0:
+            return QPointF(pts[0])
+        want = t * total
+        for i, seg in enumerate(lengths):
+            if want <= seg or i == len(lengths) - 1:
+                return QLineF(pts[i], pts[i + 1]).pointAt(want / seg if seg else 0.0)
+            want -= seg
+        return QPointF(pts[-1])
 
     @property
     def has_label(self) -> bool:
@@ -140,7 +164,7 @@ class LinkItem(QGraphicsItem):
         if not self._label:
             return
         for t in (0.5, 0.35, 0.65, 0.25, 0.75):
-            p = self.line.pointAt(t)
+            p = self.point_at(t)
             box = QRectF(p.x() - 45, p.y() - 9, 90, 18)
             if not any(box.intersects(r) for r in avoid):
                 break
@@ -174,14 +198,14 @@ class LinkItem(QGraphicsItem):
         if self.from_router:  # a small dot at the router: "one of a pool"
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
-            painter.drawEllipse(self.line.p1(), 3.5, 3.5)
+            painter.drawEllipse(self.points[0] if self.points else self.line.p1(), 3.5, 3.5)
         painter.setPen(QPen(colour, 1.0))
         painter.setBrush(colour)
         painter.drawPolygon(self.head)
         if self._label and lod >= 0.4 and (self.show_label or self.isSelected()):
             f = style.font(7.5)
             painter.setFont(f)
-            mid = self.line.pointAt(self.label_t)
+            mid = self.point_at(self.label_t)
             fm = painter.fontMetrics()
             tw = fm.horizontalAdvance(self._label) + 10
             rect = QRectF(mid.x() - tw / 2, mid.y() - 9, tw, 18)
