@@ -1,8 +1,16 @@
-"""The status banner above the canvas: the system's nines, downtime a year, headroom, SPOFs."""
+"""The status banner above the canvas: the system's nines, downtime a year, headroom, SPOFs.
+
+The banner never widens the window: when the canvas is narrow (a 1280 px screen with
+both side docks open) it switches to a denser look — smaller figures and margins, then
+the nines moved under the percentage — instead of demanding more width. Its minimum
+width is that of its densest look, so no figure is ever cut.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import fields as F
@@ -15,6 +23,14 @@ STATE_STYLES = {
 }
 
 
+# (value font size in pt, side margin in px) per density level; level 2 also moves the
+# part of a value after " · " under it, into the caption, and uses the short captions
+LEVELS = ((13.0, 10), (11.0, 5), (11.0, 4))
+SHORT_CAPTIONS = {"system availability": "availability", "downtime a year": "downtime a year",
+                  "headroom (demand ×)": "headroom", "single points of failure": "SPOFs",
+                  "client SLOs": "SLOs"}
+
+
 class Metric(QWidget):
     """A big value over a small caption."""
 
@@ -23,18 +39,57 @@ class Metric(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 2, 10, 2)
         lay.setSpacing(0)
+        self.full_value = "—"
+        self.base_caption = caption
+        self.caption_default = caption
+        self.colour = "#0f172a"
+        self.level = 0
         self.value = QLabel("—")
-        self.value.setStyleSheet("font-size: 13pt; font-weight: 600; color: #0f172a;")
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.caption = QLabel(caption)
         self.caption.setStyleSheet("font-size: 8pt; color: #64748b;")
         lay.addWidget(self.value)
         lay.addWidget(self.caption)
+        self._apply()
 
-    def set(self, value: str, tip: str = "", colour: str = "#0f172a") -> None:
+    def set(self, value: str, tip: str = "", colour: str = "#0f172a", caption: str | None = None) -> None:
+        self.full_value = value
+        self.colour = colour
+        if caption is not None:
+            self.base_caption = caption
+        self.setToolTip(f"{self.base_caption}: {value}" + (f"\n{tip}" if tip else ""))
+        self._apply()
+
+    def set_level(self, level: int) -> None:
+        if level != self.level:
+            self.level = level
+            self._apply()
+
+    def _apply(self) -> None:
+        size, margin = LEVELS[self.level]
+        value, caption = self.full_value, self.base_caption
+        if self.level >= 2:
+            head, sep, tail = caption.partition(" · ")
+            caption = SHORT_CAPTIONS.get(head, head) + sep + tail
+            if " · " in value:  # "99.9 % · 3.0 nines": the nines go under it
+                value, rest = value.split(" · ", 1)
+                caption = f"{rest} · {caption}"
         self.value.setText(value)
-        self.value.setStyleSheet(f"font-size: 13pt; font-weight: 600; color: {colour};")
-        self.setToolTip(tip)
+        self.caption.setText(caption)
+        self.value.setStyleSheet(f"font-size: {size}pt; font-weight: 600; color: {self.colour};")
+        self.layout().setContentsMargins(margin, 2, margin, 2)
+
+    def width_at(self, level: int) -> int:
+        """The width this metric needs at a density level (without changing it)."""
+        key = (level, self.full_value, self.base_caption)
+        cache = self.__dict__.setdefault("_widths", {})
+        if key not in cache:
+            old = self.level
+            self.set_level(level)
+            self.value.ensurePolished()
+            cache[key] = self.sizeHint().width()
+            self.set_level(old)
+        return cache[key]
 
 
 class Banner(QFrame):
@@ -64,7 +119,9 @@ class Banner(QFrame):
         # a long message wraps instead of widening the window
         self.state.setWordWrap(True)
         self.state.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.state.setMinimumWidth(24)
         lay.addWidget(self.state, 1)
+        self.level = 0
         self._set_state("none")
         self.show_message("No analysis yet")
 
@@ -81,17 +138,67 @@ class Banner(QFrame):
     def show_message(self, text: str, error: bool = False) -> None:
         """No numbers to show: say why (no clients yet, analysis unavailable, an error)."""
         for m in (self.availability, self.downtime, self.headroom, self.spofs, self.slo):
-            m.set("—")
+            m.set("—", caption=m.caption_default)
         self.state.setText(text)
         self.state.setToolTip(text)
         self._set_state("error" if error else "none")
+        self._changed()
 
-    def show_report(self, report: object) -> None:
+    # -- density -------------------------------------------------------------------------
+    def metrics(self) -> tuple[Metric, ...]:
+        return (self.availability, self.downtime, self.headroom, self.spofs, self.slo)
+
+    def width_at(self, level: int) -> int:
+        """The banner's width at a density level: its metrics, separators and margins, plus
+        room for a short state note."""
+        lay = self.layout()
+        m = lay.contentsMargins()
+        parts = [mt.width_at(level) for mt in self.metrics()]
+        seps = 4 * (1 + 2 * lay.spacing())
+        return sum(parts) + seps + lay.spacing() * len(parts) + m.left() + m.right() + \
+            self.state.minimumWidth()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.width_at(len(LEVELS) - 1), super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.width_at(0), super().sizeHint().height())
+
+    def _fit(self) -> None:
+        """The least dense look that fits the banner's width."""
+        width = self.width()
+        level = next((lv for lv in range(len(LEVELS)) if self.width_at(lv) <= width), len(LEVELS) - 1)
+        self.level = level
+        for mt in self.metrics():
+            mt.set_level(level)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _changed(self) -> None:
+        self.updateGeometry()
+        self._fit()
+
+    def show_report(self, report: object, unconnected: dict[str, str] | None = None) -> None:
+        """The report's headline numbers. ``unconnected``: id -> name of the clients that
+        link to nothing — they ask nothing of the design, so they are "not connected",
+        never "100 % served", and not counted among the SLOs met."""
         s = report.system  # type: ignore[attr-defined]
         clients = getattr(report, "clients", {})
         if not clients:
             self.show_message("Add a client to see the system's numbers")
             return
+        unconnected = {cid: name for cid, name in (unconnected or {}).items() if cid in clients}
+        if unconnected and len(unconnected) >= len(clients):
+            who = ", ".join(unconnected.values())
+            self.show_message(f"Not connected: {who} {'links' if len(unconnected) == 1 else 'link'} to "
+                              "nothing yet — drag from a client's edge dot to the part it calls")
+            return
+        self._show_report(report, s, clients, unconnected)
+        self._changed()
+
+    def _show_report(self, report: object, s: Any, clients: dict, unconnected: dict[str, str]) -> None:
         avail_text = f"{F.fmt_percent(s.availability, s.unavailability)} · {F.fmt_nines(s.nines)}"
         colour = "#166534" if s.meets_slo else "#991b1b"
         self.availability.set(avail_text, f"P(every client is served) = {s.availability:.9g}", colour)
@@ -105,12 +212,16 @@ class Banner(QFrame):
         self.spofs.set(str(len(spofs)), ("Losing any one of these drops a client: " + ", ".join(spofs))
                        if spofs else "No single failure drops a client",
                        "#991b1b" if spofs else "#166534")
-        met = sum(1 for c in clients.values() if c.meets_slo)
-        self.slo.set(f"{met} of {len(clients)} met", "\n".join(
-            f"{cid}: {'meets' if c.meets_slo else 'misses'} its SLO" for cid, c in clients.items()),
-            "#166534" if met == len(clients) else "#991b1b")
+        counted = {cid: c for cid, c in clients.items() if cid not in unconnected}
+        met = sum(1 for c in counted.values() if c.meets_slo)
+        tip = "\n".join(f"{cid}: {'meets' if c.meets_slo else 'misses'} its SLO" for cid, c in counted.items())
+        if unconnected:
+            tip += "\nNot connected (not counted): " + ", ".join(unconnected.values())
+        self.slo.set(f"{met} of {len(counted)} met", tip, "#166534" if met == len(counted) else "#991b1b",
+                     caption=f"client SLOs · {len(unconnected)} not connected" if unconnected
+                     else "client SLOs")
         warnings = list(getattr(report, "warnings", []))
-        self.state.setText(f"⚠ {len(warnings)} warning(s)" if warnings else "")
+        self.state.setText(f"⚠ {F.plural(len(warnings), 'warning')}" if warnings else "")
         self.state.setToolTip("\n".join(warnings))
         self._set_state("ok" if s.meets_slo else "miss")
 

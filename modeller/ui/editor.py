@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import copy
 import json
+import math
+import re
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -46,6 +49,51 @@ NEW_NODE_DEFAULTS: dict[str, dict[str, Any]] = {
     "zone": {"availability": 0.9995},
 }
 
+# A region or zone dropped on the canvas: a size that holds a few boxes without covering
+# the view (the loader's defaults, 760 × 480, are for files that give no size), placed
+# with its title strip under the cursor and kept inside the visible part of the canvas.
+DROP_SIZE: dict[str, tuple[float, float]] = {"region": (520.0, 340.0), "zone": (260.0, 200.0)}
+DROP_GRIP = (24.0, 14.0)  # where the cursor sits in the dropped box: its title strip, left
+VIEW_MARGIN = 16.0
+
+
+def drop_rect(kind: str, x: float, y: float,
+              visible: tuple[float, float, float, float] | None = None) -> geo.Rect:
+    """Where a dropped node goes: a box centred on (x, y); a region/zone with its top-left
+    near the cursor, at :data:`DROP_SIZE`, shrunk and shifted to stay inside ``visible``
+    (the scene rectangle the view shows) when that is known."""
+    if kind not in DROP_SIZE:
+        w, h = geo.default_size(kind)
+        return geo.snap(x - w / 2), geo.snap(y - h / 2), w, h
+    w, h = DROP_SIZE[kind]
+    left, top = x - DROP_GRIP[0], y - DROP_GRIP[1]
+    if visible is not None:
+        vx, vy, vw, vh = visible
+        m = VIEW_MARGIN
+        w = max(geo.CONTAINER_MIN[0], min(w, math.floor((vw - 2 * m) / geo.GRID) * geo.GRID))
+        h = max(geo.CONTAINER_MIN[1], min(h, math.floor((vh - 2 * m) / geo.GRID) * geo.GRID))
+        left = max(vx + m, min(left, vx + vw - m - w))
+        top = max(vy + m, min(top, vy + vh - m - h))
+    left, top = geo.snap(left), geo.snap(top)
+    if visible is not None:  # snapping must not push the far edge out of view
+        vx, vy, vw, vh = visible
+        while left + w > vx + vw and left - geo.GRID >= vx:
+            left -= geo.GRID
+        while top + h > vy + vh and top - geo.GRID >= vy:
+            top -= geo.GRID
+    return left, top, w, h
+
+
+def free_name(taken: set[str], name: str) -> str:
+    """``name``, or "Zone 2", "Zone 3" … when it is taken ("Zone 2" taken gives "Zone 3")."""
+    if name not in taken:
+        return name
+    base = re.sub(r"\s+\d+$", "", name) or name
+    i = 2
+    while f"{base} {i}" in taken:
+        i += 1
+    return f"{base} {i}"
+
 
 class Editor(QObject):
     """Owns the current Design and its undo stack; turns gestures into commands."""
@@ -59,6 +107,9 @@ class Editor(QObject):
         self.undo_stack.setUndoLimit(500)
         self._design = design if design is not None else Design()
         self.paste_count = 0
+        # the scene rectangle the canvas shows (x, y, w, h), set by the window: a dropped
+        # region or zone is kept inside it
+        self.visible_rect: Callable[[], tuple[float, float, float, float] | None] | None = None
 
     @property
     def design(self) -> Design:
@@ -85,12 +136,14 @@ class Editor(QObject):
         node = Node(id=nid, kind=kind, name=f"{label}{suffix}")
         for key, value in NEW_NODE_DEFAULTS.get(kind, {}).items():
             setattr(node, key, copy.deepcopy(value))
-        w, h = geo.default_size(kind)
+        node.x, node.y, w, h = drop_rect(kind, x, y, self.visible())
         if node.is_container:
             node.w, node.h = w, h
-        node.x = geo.snap(x - w / 2)
-        node.y = geo.snap(y - h / 2)
         return node
+
+    def visible(self) -> tuple[float, float, float, float] | None:
+        """The scene rectangle the canvas shows, when a window said how to ask."""
+        return self.visible_rect() if self.visible_rect is not None else None
 
     def add_node(self, kind: str, x: float, y: float) -> str:
         """Drop a new node at a scene point; inside a region/zone it is placed there."""
@@ -337,9 +390,14 @@ class Editor(QObject):
             rename[nid] = new
         macro = MacroCommand(d, f"Paste {len(piece.nodes)} node{'s' if len(piece.nodes) != 1 else ''}")
         new_ids = []
+        names = {n.name for n in d.nodes.values()}
         for nid, node in piece.nodes.items():
             n = node.copy()
             n.id = rename[nid]
+            # a pasted "Zone" next to the original becomes "Zone 2" (then "Zone 3" …): two
+            # parts with one name cannot be told apart in the spread list or the reports
+            n.name = free_name(names, n.name)
+            names.add(n.name)
             n.x += offset[0]
             n.y += offset[1]
             if n.parent is not None:

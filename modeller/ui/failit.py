@@ -193,13 +193,16 @@ class FailItOverlay(QFrame):
         hl = QHBoxLayout(header)
         hl.setContentsMargins(10, 5, 4, 5)
         self.header = QLabel(HINT)
+        # the header is bold (style sheet): it wraps rather than lose "…Esc to leave"
+        self.header.setWordWrap(True)
+        self.header.setToolTip(HINT)
         self.close_button = QToolButton()
         self.close_button.setText("✕")
         self.close_button.setToolTip("Leave Fail it mode (Esc)")
         self.close_button.clicked.connect(self.leaveRequested)
         hl.addWidget(self.header, 1)
         hl.addWidget(self.close_button)
-        header.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        header.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         lay.addWidget(header)
         self.body = QLabel()
         self.body.setObjectName("failItBody")
@@ -213,13 +216,30 @@ class FailItOverlay(QFrame):
         self.show_hint()
         self.hide()
 
+    def _header_font(self) -> QFont:
+        """The header's font as drawn: bold by the style sheet (``font()`` before the first
+        polish is the plain one, and measuring that cut the hint short)."""
+        self.ensurePolished()
+        self.header.ensurePolished()
+        font = QFont(self.header.font())
+        font.setBold(True)
+        return font
+
+    def _header_chrome(self) -> int:
+        """Width around the header's text: the frame, the strip's margins, the ✕ button."""
+        hl = self.header.parentWidget().layout()
+        m, hm = self.layout().contentsMargins(), hl.contentsMargins()
+        return (m.left() + m.right() + 2 * self.frameWidth() + hm.left() + hm.right() + hl.spacing()
+                + self.close_button.sizeHint().width() + 4)
+
     def natural_width(self) -> int:
         """Wide enough for the header and each line unwrapped, within 300..560 px; longer
-        lines wrap between names."""
+        lines wrap between names (and a header that still does not fit wraps too)."""
         head = QFont(self.body.font())
         head.setPointSizeF(11)
         head.setBold(True)
-        widths = [QFontMetrics(self.header.font()).horizontalAdvance(HINT) + 50]
+        widths = [QFontMetrics(self._header_font()).horizontalAdvance(self.header.text())
+                  + self._header_chrome()]
         for i, line in enumerate(self._lines):
             fm = QFontMetrics(head if i == 0 else self.body.font())
             widths.append(fm.horizontalAdvance(("✘ " if i == 0 else "") + line) + 48)
@@ -229,7 +249,12 @@ class FailItOverlay(QFrame):
         """The panel's height at ``width``, from the body's laid-out rich text (QLabel's own
         height-for-width guess leaves a gap under wrapped text)."""
         m = self.layout().contentsMargins()
-        height = m.top() + m.bottom() + self.layout().itemAt(0).sizeHint().height()
+        strip = self.layout().itemAt(0).widget()
+        hm = strip.layout().contentsMargins()
+        text_w = max(40, width - self._header_chrome())
+        self.header.setFont(self._header_font())  # measure what is drawn
+        head = max(self.header.heightForWidth(text_w), self.close_button.sizeHint().height())
+        height = m.top() + m.bottom() + 2 * self.frameWidth() + hm.top() + hm.bottom() + head
         if self.body.isVisibleTo(self) and self._lines:
             bm = self.body.contentsMargins()
             doc = QTextDocument()

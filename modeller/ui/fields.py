@@ -17,15 +17,22 @@ _PERCENT = re.compile(rf"^\s*({_NUM})\s*%\s*$")
 _PLAIN = re.compile(rf"^\s*({_NUM})\s*$")
 _NINES = re.compile(rf"^\s*({_NUM})\s*(?:nines|9s)\s*$", re.IGNORECASE)
 _RATIO = re.compile(
-    rf"^\s*(?:mtbf\s*)?({_NUM})\s*(?:h|hours?)?\s*(?:/|,)\s*(?:mttr\s*)?({_NUM})\s*(?:h|hours?)?\s*$",
+    rf"^\s*(?:mtbf\s*)?({_NUM})\s*(?:h|hours?)?\s*/\s*(?:mttr\s*)?({_NUM})\s*(?:h|hours?)?\s*$",
     re.IGNORECASE,
 )
 
 AVAILABILITY_HINT = "e.g. 99.95 %, 0.9995, 3.5 nines or MTBF/MTTR hours like 720/1"
+# A bare number (no "%") is read by its size (docs/semantics.md, "Typing an availability"):
+# up to 1 a fraction, 50 to 100 a percentage, and in between ambiguous, so refused.
+AMBIGUOUS_LOW, AMBIGUOUS_HIGH = 1.0, 50.0
 
 
 def parse_fraction(text: str, what: str = "availability") -> float:
-    """A probability in (0, 1] from "99.95 %", "99.95", "0.9995" or "3 nines"."""
+    """A probability in (0, 1] from "99.95 %", "99.95", "0.9995" or "3 nines".
+
+    A bare number from 0 to 1 is a fraction (0.995 → 99.5 %), from 50 to 100 a percentage
+    (99.5 → 99.5 %); one above 1 and below 50 could be either ("1.5": 1.5 % or a typo for
+    0.015?) and is refused with a hint to add the unit."""
     if not text.strip():
         raise ValueError(f"enter an {what} ({AVAILABILITY_HINT})")
     m = _PERCENT.match(text)
@@ -37,9 +44,15 @@ def parse_fraction(text: str, what: str = "availability") -> float:
             raise ValueError("nines must be between 0 and 15")
         value = 1.0 - 10.0 ** (-n)
     elif _PLAIN.match(text):
-        value = float(_PLAIN.match(text).group(1))  # type: ignore[union-attr]
-        if 1.0 < value <= 100.0:  # "99.95" can only mean a percentage
+        typed = _PLAIN.match(text).group(1)  # type: ignore[union-attr]
+        value = float(typed)
+        if AMBIGUOUS_LOW < value < AMBIGUOUS_HIGH:
+            raise ValueError(f"“{typed}” is ambiguous: type {typed} % or {value / 100:.10g} "
+                             "(a bare number between 1 and 50 could be either)")
+        if AMBIGUOUS_HIGH <= value <= 100.0:  # "99.95" can only mean a percentage
             value /= 100.0
+    elif re.match(r"^\s*\d+,\d+\s*%?\s*$", text):  # "99,5": a decimal comma, not MTBF,MTTR
+        raise ValueError(f"“{text.strip()}”: use a decimal point ({text.strip().replace(',', '.')})")
     else:
         raise ValueError(f"“{text.strip()}” is not an {what} ({AVAILABILITY_HINT})")
     if not math.isfinite(value) or not 0.0 < value <= 1.0:
@@ -115,6 +128,11 @@ def parse_zone_list(text: str, zones: set[str]) -> list[str]:
 
 
 # -- formatting -------------------------------------------------------------------
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 node", "2 nodes", "0 nodes" (``many`` for irregular plurals: "replica"/"replicas")."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def fmt_number(value: float | None, blank: str = "") -> str:
     """A number as people write it: 1200, 0.5, 12.25 (no float noise)."""
     if value is None:

@@ -34,7 +34,9 @@ from .canvas.view import CanvasView, design_files
 from .editor import FRAGMENT_MIME, Editor
 from .export_actions import install_export_actions
 from .failit import install_failit
+from .fields import plural
 from .files import Autosaver, RecentFiles, Recovery, save_design_file
+from .folders import last_folder, remember_folder
 from .help import install_help
 from .insights.panel import InsightsPanel
 from .locks import check_and_lock, release_locks
@@ -43,7 +45,6 @@ from .paths import examples_dir, icon_path
 from .presets_ui import install_presets
 from .properties import PropertiesPanel
 from .start_page import install_start_page
-from .suggest import install_suggest
 from .worker import AnalysisController, AnalyzeFn
 
 FILE_FILTER = "Modeller designs (*.arch.json);;JSON files (*.json);;All files (*)"
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.editor = Editor(parent=self)
         self.scene = DesignScene(self.editor, self)
         self.view = CanvasView(self.scene)
+        self.editor.visible_rect = self._visible_scene_rect  # a dropped region stays in view
         self.banner = Banner()
         self.palette = Palette()
         self.properties = PropertiesPanel(self.editor)
@@ -114,7 +116,6 @@ class MainWindow(QMainWindow):
         install_presets(self)
         install_start_page(self)
         install_help(self)
-        install_suggest(self)
         self._dock_toggles.insertAction(self.failit.action, zones.toggleViewAction())
         self._status()
         self._connect()
@@ -184,7 +185,11 @@ class MainWindow(QMainWindow):
         self.act_undo.setShortcuts(QKeySequence.keyBindings(SK.Undo))
         self.act_undo.setIcon(QIcon.fromTheme("edit-undo"))
         self.act_redo = self.editor.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts(QKeySequence.keyBindings(SK.Redo))
+        # Ctrl+Y redoes on every platform, besides the platform's own (Ctrl+Shift+Z)
+        redo_keys = QKeySequence.keyBindings(SK.Redo)
+        if QKeySequence("Ctrl+Y") not in redo_keys:
+            redo_keys.append(QKeySequence("Ctrl+Y"))
+        self.act_redo.setShortcuts(redo_keys)
         self.act_redo.setIcon(QIcon.fromTheme("edit-redo"))
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
@@ -203,7 +208,8 @@ class MainWindow(QMainWindow):
         self.act_copy = self._act("&Copy", self.copy, SK.Copy, "Copy the selection")
         self.act_paste = self._act("&Paste", self.paste, SK.Paste, "Paste nodes")
         self.act_duplicate = self._act("D&uplicate", self.duplicate, "Ctrl+D", "Duplicate the selection")
-        self.act_delete = self._act("&Delete", self.delete_selection, [SK.Delete, "Backspace"],
+        # not SK.Delete: on KDE/GNOME it includes Ctrl+D, which is Duplicate's (one key, one action)
+        self.act_delete = self._act("&Delete", self.delete_selection, ["Delete", "Backspace"],
                                     "Delete the selection (a region or zone goes with what it holds)",
                                     "edit-delete")
         self.act_select_all = self._act("Select &All", self.scene.select_all, SK.SelectAll)
@@ -318,6 +324,7 @@ class MainWindow(QMainWindow):
     def _on_design_changed(self, design: Design) -> None:
         self.analysis.schedule()
         self._update_counts()
+        self._update_title()  # a renamed design renames the window
 
     def _on_replaced(self, design: Design) -> None:
         self._watch(design)
@@ -342,7 +349,8 @@ class MainWindow(QMainWindow):
     def _on_report(self, report: object, revision: int) -> None:
         self.scene.apply_report(report, revision)
         if self.editor.design.clients():
-            self.banner.show_report(report)
+            d = self.analysis.last_design or self.editor.design
+            self.banner.show_report(report, {c.id: c.name for c in d.clients() if not d.links_from(c.id)})
         else:  # "every client is served" holds vacuously: say what is missing instead
             self.banner.show_message(NO_CLIENT)
         self.properties.set_report(report)
@@ -362,7 +370,7 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         d = self.editor.design
-        self.counts_label.setText(f"{len(d.nodes)} nodes · {len(d.links)} links")
+        self.counts_label.setText(f"{plural(len(d.nodes), 'node')} · {plural(len(d.links), 'link')}")
 
     def _update_title(self) -> None:
         name = Path(self.path).name if self.path else (self.editor.design.name or "Untitled")
@@ -387,6 +395,10 @@ class MainWindow(QMainWindow):
         self.view.viewport().update()
 
     # -- editing -----------------------------------------------------------------
+    def _visible_scene_rect(self) -> tuple[float, float, float, float]:
+        r = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        return r.x(), r.y(), r.width(), r.height()
+
     def add_at_centre(self, kind: str) -> str:
         c = self.view.mapToScene(self.view.viewport().rect().center())
         return self.scene.add_kind_at(kind, QPointF(c))
@@ -410,7 +422,7 @@ class MainWindow(QMainWindow):
         QApplication.clipboard().setMimeData(md)
         _release_clipboard_at_exit()
         self.editor.paste_count = 0
-        self.show_status(f"Copied {len(self.editor.top_level(ids))} node(s)")
+        self.show_status(f"Copied {plural(len(self.editor.top_level(ids)), 'node')}")
         return True
 
     def cut(self) -> None:
@@ -486,7 +498,7 @@ class MainWindow(QMainWindow):
         if ask and not self.maybe_save():
             return False
         if path is None:
-            start = str(Path(self.path).parent) if self.path else str(Path.home())
+            start = last_folder(str(Path(self.path).parent) if self.path else str(Path.home()))
             path, _ = QFileDialog.getOpenFileName(self, "Open design", start, FILE_FILTER)
             if not path:
                 return False
@@ -500,7 +512,9 @@ class MainWindow(QMainWindow):
             return False
         self._replace(design, str(Path(path).resolve()))
         self.recent.add(path)
-        self.show_status(f"Opened {Path(path).name}: {len(design.nodes)} nodes, {len(design.links)} links")
+        remember_folder(path)
+        self.show_status(f"Opened {Path(path).name}: {plural(len(design.nodes), 'node')}, "
+                         f"{plural(len(design.links), 'link')}")
         return True
 
     def open_example(self, path: str) -> bool:
@@ -545,6 +559,7 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot save the design", str(exc))
             return False
         self.path = str(Path(path).resolve())
+        remember_folder(self.path)
         self.editor.undo_stack.setClean()
         self.recent.add(self.path)
         if self.autosaver is not None:

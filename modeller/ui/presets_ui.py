@@ -19,9 +19,8 @@ from PySide6.QtGui import QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from ..model import KIND_LABELS, Design, Node
-from ..model import geometry as geo
 from ..model.presets import Preset, format_percent, get_preset, node_from_preset
-from .editor import KIND_MIME, Editor
+from .editor import KIND_MIME, Editor, drop_rect
 
 PRESET_MIME = "application/x-modeller-preset"
 _TOLERANCE = 1e-12  # relative: a figure re-typed as "99.95 %" still equals 0.9995
@@ -59,12 +58,13 @@ def _free_name(design: Design, name: str) -> str:
     return f"{name} {i}"
 
 
-def new_preset_node(design: Design, preset: Preset, x: float, y: float) -> Node:
-    """A node following ``preset`` centred on (x, y), with a fresh id and a unique short name."""
+def new_preset_node(design: Design, preset: Preset, x: float, y: float,
+                    visible: tuple[float, float, float, float] | None = None) -> Node:
+    """A node following ``preset`` at (x, y) (see :func:`~modeller.ui.editor.drop_rect`),
+    with a fresh id and a unique short name."""
     nid = design.new_id(preset.kind.replace("_", "-"))
-    w, h = geo.default_size(preset.kind)
-    node = node_from_preset(preset, nid, name=_free_name(design, short_name(preset)),
-                            x=geo.snap(x - w / 2), y=geo.snap(y - h / 2))
+    left, top, w, h = drop_rect(preset.kind, x, y, visible)
+    node = node_from_preset(preset, nid, name=_free_name(design, short_name(preset)), x=left, y=top)
     if node.is_container:
         node.w, node.h = w, h
     return node
@@ -77,7 +77,7 @@ def add_preset_node(editor: Editor, preset: Preset, x: float, y: float) -> str:
     preset behaves exactly like a kind, plus its fields and ``preset`` id.
     """
     d = editor.design
-    node = new_preset_node(d, preset, x, y)
+    node = new_preset_node(d, preset, x, y, editor.visible())
     editor.place_node(node, x, y, f"Add {node.name} ({preset.provider_label} preset)")
     where = f" in {d.nodes[node.parent].name}" if node.parent else ""
     figure = f"{format_percent(preset.availability)} " if preset.availability is not None else ""

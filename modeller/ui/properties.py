@@ -9,21 +9,25 @@ red, the reason appears under it, and the Design is left untouched.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -67,7 +71,7 @@ def _parse_replicas(text: str, n: Node, d: Design) -> dict[str, Any]:
 def _parse_min_healthy(text: str, n: Node, d: Design) -> dict[str, Any]:
     v = F.parse_int(text, low=1, allow_auto=True, what="min healthy")
     if isinstance(v, int) and v > n.replicas:
-        raise ValueError(f"{n.name} has only {n.replicas} replica(s)")
+        raise ValueError(f"{n.name} has only {F.plural(n.replicas, 'replica')}")
     return {"min_healthy": v}
 
 
@@ -75,7 +79,7 @@ def _parse_min_targets(text: str, n: Node, d: Design) -> dict[str, Any]:
     v = F.parse_int(text, low=1, allow_auto=True, what="min targets")
     pool = len(d.links_from(n.id))
     if isinstance(v, int) and pool and v > pool:
-        raise ValueError(f"{n.name} has only {pool} target(s) in its pool")
+        raise ValueError(f"{n.name} has only {F.plural(pool, 'target')} in its pool")
     return {"min_targets": v}
 
 
@@ -83,11 +87,6 @@ def _number(key: str, what: str, *, low_open: bool = False, blank: Any = ...) ->
     def parse(text: str, n: Node, d: Design) -> dict[str, Any]:
         return {key: F.parse_number(text, low=0.0, low_open=low_open, blank=blank, what=what)}
     return parse
-
-
-def _parse_spread(text: str, n: Node, d: Design) -> dict[str, Any]:
-    zones = {c.id for c in d.containers()}
-    return {"spread": F.parse_zone_list(text, zones)}
 
 
 def _parse_slo_availability(text: str, n: Node, d: Design) -> dict[str, Any]:
@@ -141,8 +140,9 @@ NODE_FIELDS: list[FieldSpec] = [
     FieldSpec("failover", "Failover", COMPONENT, lambda n: n.failover, None, choices=FAILOVER_MODES),
     FieldSpec("failover_seconds", "Failover time (s)", COMPONENT,
               lambda n: F.fmt_number(n.failover_seconds), _number("failover_seconds", "failover time"), "0"),
-    FieldSpec("spread", "Spread over zones", COMPONENT, lambda n: ", ".join(n.spread), _parse_spread,
-              "zone ids, e.g. eu-a, eu-b", tip="Replica i sits in zone i mod n"),
+    FieldSpec("spread", "Spread over zones", COMPONENT, lambda n: ", ".join(n.spread), None,
+              tip="Tick the zones (or regions) its replicas sit in: replica i sits in the i-th "
+                  "ticked zone, round robin", extra={"widget": "spread"}),
     FieldSpec("cost_month", "Cost / month", NON_CLIENT, lambda n: F.fmt_number(n.cost_month),
               _number("cost_month", "cost"), "0", tip="Per replica"),
     FieldSpec("demand_rps", "Demand (rps)", CLIENT, lambda n: F.fmt_number(n.demand_rps),
@@ -183,11 +183,31 @@ def _field_text(key: str, value: Any) -> str:
     return str(value)
 
 
+def breakable(text: str) -> str:
+    """Let a long URL or path wrap after "/", ".", "-", "_", "?" and "&" (zero-width spaces):
+    a narrow panel wraps it instead of growing a horizontal scrollbar."""
+    return re.sub(r"([/.\-_?&=])", "\\1\u200b", text)
+
+
+def wrapped_label(text: str = "", rich: bool = False, style_sheet: str = "") -> QLabel:
+    """A QLabel that wraps and never demands more width than its longest word."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    label.setMinimumWidth(40)
+    if style_sheet:
+        label.setStyleSheet(style_sheet)
+    return label
+
+
 class PresetBox(QFrame):
     """A preset node's source (document, figure, kind, date, url, notes) and "Apply preset…".
 
     A hand edit of a preset's field keeps the preset and marks it "edited", so the source
     is never silently lost and "Restore preset values" can bring the published figures back.
+    Each fact is its own wrapped label in a two-column grid (a rich-text table in one label
+    mis-measures its height and was cut off at the bottom).
     """
 
     applyRequested = Signal(str)
@@ -201,16 +221,21 @@ class PresetBox(QFrame):
         self.setObjectName("presetBox")
         self.setStyleSheet("#presetBox { background: #f8fafc; border: 1px solid #e2e8f0; "
                            "border-radius: 6px; margin-top: 8px; }")
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(8, 6, 8, 8)
+        lay.setContentsMargins(8, 14, 8, 8)
         lay.setSpacing(4)
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.text.setOpenExternalLinks(True)
-        self.text.setStyleSheet("color: #334155; border: none;")
-        lay.addWidget(self.text)
+        self.head = wrapped_label(rich=True, style_sheet="color: #334155; border: none;")
+        lay.addWidget(self.head)
+        self.grid_widget = QWidget()
+        self.grid_widget.setStyleSheet("border: none;")
+        self.grid = QGridLayout(self.grid_widget)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(6)
+        self.grid.setVerticalSpacing(2)
+        self.grid.setColumnStretch(1, 1)
+        lay.addWidget(self.grid_widget)
+        self.rows: list[tuple[str, str]] = []  # (key, plain text) as shown
         row = QHBoxLayout()
         row.setSpacing(4)
         self.restore = QPushButton("Restore preset values")
@@ -221,12 +246,14 @@ class PresetBox(QFrame):
         lay.addLayout(row)
         self.apply_combo = QComboBox()
         self.apply_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.apply_combo.setMinimumContentsLength(12)
+        self.apply_combo.setMinimumContentsLength(8)
+        self.apply_combo.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.apply_combo.setPlaceholderText(f"Apply a {KIND_LABELS.get(kind, kind).lower()} preset…")
         self.apply_combo.setToolTip("Set this node's figures from a published preset (one undo step)")
         for p in self.choices:
-            self.apply_combo.addItem(f"{p.provider_label}: {p.label} — {format_percent(p.availability or 1.0)}",
-                                     p.id)
+            text = f"{p.provider_label}: {p.label} — {format_percent(p.availability or 1.0)}"
+            self.apply_combo.addItem(text, p.id)
+            self.apply_combo.setItemData(self.apply_combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
         self.apply_combo.setCurrentIndex(-1)
         self.apply_combo.view().setMinimumWidth(420)
         self.apply_combo.activated.connect(self._on_apply)
@@ -241,32 +268,56 @@ class PresetBox(QFrame):
     def choice_ids(self) -> list[str]:
         return [self.apply_combo.itemData(i) for i in range(self.apply_combo.count())]
 
+    def _set_rows(self, rows: list[tuple[str, str]]) -> None:
+        """Fill the grid: (key, rich value) per row."""
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.rows = []
+        for i, (key, value) in enumerate(rows):
+            k = QLabel(key)
+            k.setStyleSheet("color: #64748b;")
+            k.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            v = wrapped_label(value, rich=True, style_sheet="color: #334155;")
+            v.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            v.setOpenExternalLinks(True)
+            self.grid.addWidget(k, i, 0, Qt.AlignmentFlag.AlignTop)
+            self.grid.addWidget(v, i, 1)
+            self.rows.append((key, _plain(value)))
+        self.grid_widget.setVisible(bool(rows))
+
     def refresh(self, nodes: list[Node]) -> None:
         """Show the single selected node's preset (or say there is none)."""
         self.preset, self.edited = None, []
         self.restore.hide()
         if len(nodes) != 1:
-            self.text.setText(f"<b>Preset</b><br>Apply one to all {len(nodes)} selected nodes:")
+            self.head.setText(f"<b>Preset</b><br>Apply one to all {len(nodes)} selected nodes:")
+            self._set_rows([])
             return
         node = nodes[0]
         if not node.preset:
-            self.text.setText("<b>Preset</b> <span style='color:#64748b'>none</span><br>"
+            self.head.setText("<b>Preset</b> <span style='color:#64748b'>none</span><br>"
                               "<span style='color:#64748b'>These figures were typed in. Apply a "
                               "preset to use a published figure with its source.</span>")
+            self._set_rows([])
             return
         preset = get_preset(node.preset)
         if preset is None:
-            self.text.setText(f"<b>Preset</b> {html.escape(node.preset)}<br>"
+            self.head.setText(f"<b>Preset</b> {html.escape(node.preset)}<br>"
                               "<span style='color:#92400e'>Not in this version's catalogue: the "
                               "file was probably made with another version of Modeller.</span>")
+            self._set_rows([])
             return
         self.preset = preset
         self.edited = preset_differences(node, preset)
-        self.text.setText(self._source_html(preset, self.edited))
+        head, rows = self._source_rows(preset, self.edited)
+        self.head.setText(head)
+        self._set_rows(rows)
         self.restore.setVisible(bool(self.edited))
 
     @staticmethod
-    def _source_html(p: Preset, edited: list[str]) -> str:
+    def _source_rows(p: Preset, edited: list[str]) -> tuple[str, list[tuple[str, str]]]:
         s = p.source
         meaning, colour = SOURCE_KIND_TEXT.get(s.kind, (s.kind, "#334155"))
         esc = html.escape
@@ -280,23 +331,156 @@ class PresetBox(QFrame):
         if s.version:
             rows.append(("Version", esc(s.version)))
         rows.append(("Checked", esc(s.date)))
-        rows.append(("URL", f"<a href='{esc(s.url, quote=True)}'>{esc(s.url)}</a>"))
+        rows.append(("URL", f"<a href='{esc(s.url, quote=True)}'>{esc(breakable(s.url))}</a>"))
         if edited:
             was = ", ".join(f"{esc(k.replace('_', ' '))} (preset: {esc(_field_text(k, p.fields[k]))})"
                             for k in edited)
             rows.append(("Edited", f"<span style='color:#92400e'>changed by hand: {was}</span>"))
         if p.notes:
             rows.append(("Notes", esc(p.notes)))
-        table = "".join(f"<tr><td style='color:#64748b; padding-right:6px' valign='top'>{k}</td>"
-                        f"<td>{v}</td></tr>" for k, v in rows)
-        return f"{head}<table cellspacing=1>{table}</table>"
+        return head, rows
 
     def plain_text(self) -> str:
-        from PySide6.QtGui import QTextDocument
+        lines = [_plain(self.head.text())]
+        lines += [f"{k} {v}" for k, v in self.rows]
+        return "\n".join(lines)
 
-        doc = QTextDocument()
-        doc.setHtml(self.text.text())
-        return doc.toPlainText()
+
+def _plain(rich: str) -> str:
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.setHtml(rich)
+    return doc.toPlainText().replace("\u200b", "")
+
+
+class _ToggleLabel(QLabel):
+    """A wrapped label that toggles its check box when clicked (a long zone name wraps)."""
+
+    def __init__(self, text: str, box: QCheckBox) -> None:
+        super().__init__(text)
+        self.box = box
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mousePressEvent(self, event: Any) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.box.isEnabled():
+            self.box.click()
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+
+def spread_summary(design: Design, node: Node) -> str:
+    """Where the replicas sit: "3 replicas: AZ a 2 · AZ b 1" (replica i in spread[i mod n])."""
+    if not node.spread:
+        return "Not spread: every replica sits where the node is drawn."
+    counts: dict[str, int] = {}
+    for i in range(node.replicas):
+        zid = node.spread[i % len(node.spread)]
+        counts[zid] = counts.get(zid, 0) + 1
+    parts = [f"{design.nodes[z].name if z in design.nodes else z} {c}" for z, c in counts.items()]
+    empty = [design.nodes[z].name if z in design.nodes else z for z in node.spread if z not in counts]
+    text = f"{F.plural(node.replicas, 'replica')}: " + " · ".join(parts)
+    if empty:
+        text += " (none in " + ", ".join(empty) + ": add replicas)"
+    return text
+
+
+class SpreadPicker(QWidget):
+    """ "Spread over zones": one check box per zone and region of the design, by name.
+
+    The design's ``spread`` holds ids; this shows names (ids only to tell two equal names
+    apart) and edits ``spread`` of every selected node through one undo command. Ticking
+    adds the zone at the end of each node's list; unticking removes it; the order of
+    the others is kept (replica i sits in spread[i mod n]).
+    """
+
+    def __init__(self, editor: Editor, node_ids: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.node_ids = list(node_ids)
+        self.boxes: dict[str, QCheckBox] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 2, 0, 2)
+        lay.setSpacing(2)
+        d = editor.design
+        zones = [c for c in d.containers() if c.id not in self.node_ids]
+        names = [z.name for z in zones]
+        for z in zones:
+            row = QHBoxLayout()
+            row.setSpacing(4)
+            box = QCheckBox()
+            text = z.name if names.count(z.name) == 1 else f"{z.name} ({z.id})"
+            where = f" in {d.nodes[z.parent].name}" if z.parent in d.nodes else ""
+            tip = f"{KIND_LABELS[z.kind]} {z.name}{where} (id {z.id})"
+            box.setToolTip(tip)
+            box.clicked.connect(lambda _c=False, zid=z.id: self._toggled(zid))
+            label = _ToggleLabel(text, box)
+            label.setToolTip(tip)
+            row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(label, 1)
+            lay.addLayout(row)
+            self.boxes[z.id] = box
+            self.labels[z.id] = label
+        self.summary = wrapped_label(style_sheet="color: #64748b; font-size: 8pt;")
+        if not zones:
+            self.summary.setText("No zones or regions yet: draw a zone, then tick it here.")
+        lay.addWidget(self.summary)
+        self.refresh()
+
+    def _nodes(self) -> list[Node]:
+        d = self.editor.design
+        return [d.nodes[n] for n in self.node_ids if n in d.nodes]
+
+    def refresh(self) -> None:
+        nodes = self._nodes()
+        for zid, box in self.boxes.items():
+            have = {zid in n.spread for n in nodes}
+            box.setTristate(len(have) > 1)
+            box.setCheckState(Qt.CheckState.PartiallyChecked if len(have) > 1 else
+                              (Qt.CheckState.Checked if have == {True} else Qt.CheckState.Unchecked))
+        if self.boxes:
+            if len(nodes) == 1:
+                self.summary.setText(spread_summary(self.editor.design, nodes[0]))
+            else:
+                self.summary.setText("Ticking a zone adds it to every selected node.")
+
+    def checked(self) -> list[str]:
+        """Ids of the zones ticked for every selected node."""
+        return [z for z, b in self.boxes.items() if b.checkState() == Qt.CheckState.Checked]
+
+    def set_checked(self, zone_id: str, on: bool) -> None:
+        """Tick or untick a zone (what a click does; for tests and shortcuts)."""
+        box = self.boxes[zone_id]
+        box.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self._toggled(zone_id)
+
+    def _toggled(self, zone_id: str) -> None:
+        from .commands import SetNodeFieldsCommand
+
+        box = self.boxes[zone_id]
+        on = box.checkState() != Qt.CheckState.Unchecked
+        box.setTristate(False)
+        d = self.editor.design
+        changes: dict[str, dict[str, Any]] = {}
+        for n in self._nodes():
+            if on and zone_id not in n.spread:
+                changes[n.id] = {"spread": [*n.spread, zone_id]}
+            elif not on and zone_id in n.spread:
+                changes[n.id] = {"spread": [z for z in n.spread if z != zone_id]}
+        if not changes:
+            self.refresh()
+            return
+        zone = d.nodes[zone_id].name
+        who = d.nodes[next(iter(changes))].name if len(changes) == 1 else F.plural(len(changes), "node")
+        text = f"Spread {who} over {zone}" if on else f"Take {who} out of {zone}"
+        self.editor.push(SetNodeFieldsCommand(d, changes, text))
 
 
 class PropertiesPanel(QWidget):
@@ -310,7 +494,7 @@ class PropertiesPanel(QWidget):
         self.node_ids: list[str] = []
         self.link_keys: list[tuple[str, str]] = []
         self.editors: dict[str, QWidget] = {}
-        self.errors: dict[str, QLabel] = {}
+        self.errors: dict[str, str] = {}  # field key -> why its value was refused
         self.specs: dict[str, FieldSpec] = {}
         self._report: object | None = None
         outer = QVBoxLayout(self)
@@ -326,7 +510,23 @@ class PropertiesPanel(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # a scrollbar appears only if something really cannot shrink: every label wraps
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         outer.addWidget(self.scroll, 1)
+        # Below the fields, outside the scroll area, with room reserved for three lines:
+        # a refusal shown here never moves a field (the next click lands where it was
+        # aimed); otherwise it says what the focused field takes, or how a typed
+        # availability reads.
+        self.message = QLabel()
+        self.message.setObjectName("fieldMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        outer.addWidget(self.message)
+        self._message_key: str | None = None
+        self._show_message("", "")
+        QApplication.instance().focusChanged.connect(self._on_focus)  # type: ignore[union-attr]
         self._design = editor.design
         self._design.subscribe(self._on_design_changed)
         editor.designReplaced.connect(self._on_replaced)
@@ -366,7 +566,10 @@ class PropertiesPanel(QWidget):
         self.form.setContentsMargins(10, 6, 10, 10)
         self.form.setVerticalSpacing(4)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.editors, self.errors, self.specs = {}, {}, {}
+        self.spread_picker: SpreadPicker | None = None
+        self._message_key = None
         self.numbers: QLabel | None = None
         self.preset_box: PresetBox | None = None
         self.template_note: QLabel | None = None
@@ -390,10 +593,8 @@ class PropertiesPanel(QWidget):
             if len(kinds) == 1:
                 self._add_preset_box(kinds.pop())
             if len(nodes) == 1:
-                self.numbers = QLabel()
-                self.numbers.setWordWrap(True)
-                self.numbers.setTextFormat(Qt.TextFormat.RichText)
-                self.numbers.setStyleSheet("color: #334155; padding-top: 10px;")
+                self.numbers = wrapped_label(rich=True, style_sheet="color: #334155;")
+                self.numbers.setContentsMargins(0, 10, 0, 0)
                 self.form.addRow(self.numbers)
                 self._fill_numbers()
         elif self.link_keys:
@@ -428,6 +629,7 @@ class PropertiesPanel(QWidget):
                            tip="Repair time assumed when a node gives only an availability")
             self._add_template_note(d)
         self.scroll.setWidget(body)
+        self._show_message("", "")
 
     def _add_line(self, key: str, label: str, text: str, hint: str, commit: Callable[[str], None],
                   tip: str = "") -> QLineEdit:
@@ -437,21 +639,13 @@ class PropertiesPanel(QWidget):
         edit.setToolTip(tip)
         edit.setProperty("shown", text)
         edit.editingFinished.connect(lambda e=edit, k=key, c=commit: self._on_edit(k, e, c))
-        err = QLabel()
-        err.setWordWrap(True)
-        err.setStyleSheet("color: #b91c1c; font-size: 8pt;")
-        err.hide()
+        edit.setMinimumWidth(60)
+        if key in ("availability", "slo_availability"):
+            edit.textEdited.connect(lambda t, k=key: self._reading(k, t))
         self.editors[key] = edit
-        self.errors[key] = err
-        row = QWidget()
-        lay = QVBoxLayout(row)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(1)
-        lay.addWidget(edit)
-        lay.addWidget(err)
         lab = QLabel(label)
         lab.setToolTip(tip)
-        self.form.addRow(lab, row)
+        self.form.addRow(lab, edit)
         return edit
 
     def _add_node_field(self, spec: FieldSpec, nodes: list[Node]) -> None:
@@ -470,6 +664,16 @@ class PropertiesPanel(QWidget):
             self.editors[spec.key] = combo
             self.form.addRow(spec.label, combo)
             return
+        if spec.extra.get("widget") == "spread":
+            picker = SpreadPicker(self.editor, [n.id for n in nodes])
+            picker.setToolTip(spec.tip)
+            self.spread_picker = picker
+            self.editors[spec.key] = picker
+            lab = QLabel(spec.label)
+            lab.setToolTip(spec.tip)
+            lab.setWordWrap(True)
+            self.form.addRow(lab, picker)
+            return
         hint = spec.hint if not values else "mixed"
         self._add_line(spec.key, spec.label, shown, hint,
                        lambda text, s=spec: self._commit_node(s, text), spec.tip)
@@ -483,7 +687,12 @@ class PropertiesPanel(QWidget):
             self.title.setText(n.name)
             parent = f" · in {d.nodes[n.parent].name}" if n.parent in d.nodes else ""
             self.subtitle.setText(f"{KIND_LABELS[n.kind]} · id {n.id}{parent}")
+        elif not nodes and not self.link_keys:
+            self.title.setText(d.name or "Untitled")
         for key, widget in self.editors.items():
+            if isinstance(widget, SpreadPicker):
+                widget.refresh()
+                continue
             if key in self.specs and nodes:
                 values = {self.specs[key].show(n) for n in nodes}
                 shown = values.pop() if len(values) == 1 else ""
@@ -504,7 +713,7 @@ class PropertiesPanel(QWidget):
             if isinstance(widget, QComboBox):
                 if shown:
                     widget.setCurrentText(shown)
-            elif isinstance(widget, QLineEdit) and not self.errors[key].isVisible():
+            elif isinstance(widget, QLineEdit) and key not in self.errors:
                 untouched = widget.text() == widget.property("shown")  # not mid-edit
                 if widget.text() != shown and (not widget.hasFocus() or key == force or untouched):
                     widget.setText(shown)
@@ -521,6 +730,14 @@ class PropertiesPanel(QWidget):
         nid = self.node_ids[0]
         res = getattr(rep, "nodes", {}).get(nid) if rep is not None else None
         cres = getattr(rep, "clients", {}).get(nid) if rep is not None else None
+        node = self.editor.design.nodes.get(nid)
+        if node is not None and node.kind == "client" and not self.editor.design.links_from(nid):
+            # "served" would read 100 %: nothing is asked of anything yet
+            self.numbers.setText("<b>Analysis</b><br><b style='color:#92400e'>Not connected</b>"
+                                 "<br><span style='color:#64748b'>Link it to the part it calls "
+                                 "(drag from its edge dot): until then it sends no requests, so "
+                                 "it has no availability or SLO to meet.</span>")
+            return
         if res is None and cres is None:
             self.numbers.setText("<i>No analysis yet.</i>")
             return
@@ -546,10 +763,9 @@ class PropertiesPanel(QWidget):
             spofs = getattr(rep, "spofs", [])
             if nid in spofs:
                 rows.append(("Single point of failure", "<b style='color:#b91c1c'>yes</b>"))
-        html = "<table cellspacing=2>" + "".join(
-            f"<tr><td style='color:#64748b; padding-right:8px'>{k}</td><td>{v}</td></tr>" for k, v in rows
-        ) + "</table>"
-        self.numbers.setText("<b>Analysis</b>" + html)
+        # lines, not a table: a QLabel measures a wrapped table's height wrongly (cut off)
+        text = "".join(f"<br><span style='color:#64748b'>{k}</span>&nbsp;&nbsp;{v}" for k, v in rows)
+        self.numbers.setText("<b>Analysis</b>" + text)
 
     # -- presets and templates ---------------------------------------------------
     def _add_preset_box(self, kind: str) -> None:
@@ -576,7 +792,7 @@ class PropertiesPanel(QWidget):
                    if any(getattr(d.nodes[nid], k) != val for k, val in v.items())}
         if not changes:
             return False
-        who = d.nodes[next(iter(changes))].name if len(changes) == 1 else f"{len(changes)} nodes"
+        who = d.nodes[next(iter(changes))].name if len(changes) == 1 else F.plural(len(changes), "node")
         self.editor.push(SetNodeFieldsCommand(d, changes, f"Apply preset {preset.label} to {who}"))
         return True
 
@@ -586,10 +802,8 @@ class PropertiesPanel(QWidget):
         if not isinstance(note, str) or not note.strip():
             return
         title = header.get("title") or d.name
-        label = QLabel(f"<b>About this template</b><br><i>{html.escape(str(title))}</i><br>"
-                       f"{html.escape(note.strip())}")
-        label.setTextFormat(Qt.TextFormat.RichText)
-        label.setWordWrap(True)
+        label = wrapped_label(f"<b>About this template</b><br><i>{html.escape(str(title))}</i><br>"
+                              f"{html.escape(note.strip())}", rich=True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setStyleSheet("color: #334155; background: #f8fafc; border: 1px solid #e2e8f0; "
                             "border-radius: 6px; padding: 8px; margin-top: 10px;")
@@ -605,7 +819,7 @@ class PropertiesPanel(QWidget):
         if self.editors.get(key) is not edit:  # a field of a selection that is gone
             return
         text = edit.text()
-        if text == edit.property("shown") and not self.errors[key].isVisible():
+        if text == edit.property("shown") and key not in self.errors:
             return
         commit(text)
 
@@ -613,24 +827,93 @@ class PropertiesPanel(QWidget):
         edit = self.editors.get(key)
         if isinstance(edit, QLineEdit):
             edit.setStyleSheet(ERROR_STYLE)
-        err = self.errors.get(key)
-        if err is not None:
-            err.setText(message)
-            err.show()
+            edit.setToolTip(f"Not applied: {message}")
+        self.errors[key] = message
+        self._show_message(key, f"{self._label(key)} not applied: {message}", error=True)
         self.refused.emit(key, message)
 
     def _accept(self, key: str) -> None:
         edit = self.editors.get(key)
         if isinstance(edit, QLineEdit):
             edit.setStyleSheet("")
-        err = self.errors.get(key)
-        if err is not None:
-            err.hide()
-            err.setText("")
+            edit.setToolTip(self.specs[key].tip if key in self.specs else "")
+        self.errors.pop(key, None)
+        if self._message_key == key:
+            self._show_message("", "")
 
     def error_text(self, key: str) -> str:
-        err = self.errors.get(key)
-        return err.text() if err is not None and not err.isHidden() else ""
+        return self.errors.get(key, "")
+
+    def message_text(self) -> str:
+        """What the line under the fields says now (an error, a reading or a hint)."""
+        return self.message.text()
+
+    def _label(self, key: str) -> str:
+        if key in self.specs:
+            return self.specs[key].label
+        return {"calls": "Calls per request", "design_name": "Design name",
+                "default_mttr_hours": "Default MTTR"}.get(key, key)
+
+    def _show_message(self, key: str | None, text: str, error: bool = False) -> None:
+        """Say ``text`` under the fields (red for a refusal); empty: the standing hint."""
+        self._message_key = key or None
+        if not text:
+            if self.errors:  # a refusal still stands: keep saying it
+                key, msg = next(reversed(self.errors.items()))
+                self._show_message(key, f"{self._label(key)} not applied: {msg}", error=True)
+                return
+            text = ("Enter or Tab applies a value; a value that cannot be right is refused "
+                    "here and never applied.")
+        colour, bg = ("#b91c1c", "#fef2f2") if error else ("#64748b", "transparent")
+        self.message.setStyleSheet(f"#fieldMessage {{ color: {colour}; background: {bg}; "
+                                   "font-size: 8pt; padding: 6px 10px; border-top: 1px solid #e2e8f0; }")
+        self.message.setText(text)
+        self.message.setToolTip(text)
+        self._fit_message()
+
+    def _fit_message(self) -> None:
+        """Room for the whole message: three lines reserved, more if it needs them (the
+        scroll area above gives way; the fields in it stay where they are)."""
+        reserved = 3 * self.message.fontMetrics().lineSpacing() + 16
+        width = self.message.width() if self.message.width() > 50 else max(self.width(), 200)
+        self.message.setMinimumHeight(max(reserved, self.message.heightForWidth(width)))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_message()
+
+    def _on_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A field got the focus: its refusal, or what it takes."""
+        if new is None:
+            return
+        key = next((k for k, w in self.editors.items() if w is new), None)
+        if key is None:
+            return
+        if key in self.errors:
+            self._show_message(key, f"{self._label(key)} not applied: {self.errors[key]}", error=True)
+        elif key in self.specs and (self.specs[key].tip or self.specs[key].hint):
+            spec = self.specs[key]
+            self._show_message(key, f"{spec.label}: {spec.tip or spec.hint}")
+
+    def _reading(self, key: str, text: str) -> None:
+        """While an availability is typed: how it will be read ("reads as 99.5 %")."""
+        if not text.strip():
+            return
+        try:
+            if key == "availability":
+                values = F.parse_availability(text)
+                if values["mtbf_hours"] is not None:
+                    a = values["mtbf_hours"] / (values["mtbf_hours"] + values["mttr_hours"])
+                    shown = f"MTBF {F.fmt_number(values['mtbf_hours'])} h / MTTR " \
+                            f"{F.fmt_number(values['mttr_hours'])} h = {a * 100:.6g} %"
+                else:
+                    shown = f"{values['availability'] * 100:.10g} %"
+            else:
+                shown = f"{F.parse_fraction(text, 'SLO') * 100:.10g} %"
+        except ValueError as exc:
+            self._show_message(key, f"{self._label(key)}: {exc}")
+            return
+        self._show_message(key, f"{self._label(key)}: “{text.strip()}” reads as {shown}")
 
     def commit(self, key: str, text: str) -> bool:
         """Type ``text`` into field ``key`` and press Enter (what tests and shortcuts call)."""
@@ -641,6 +924,8 @@ class PropertiesPanel(QWidget):
         elif isinstance(widget, QComboBox):
             widget.setCurrentText(text)
             self._commit_node(self.specs[key], text)
+        elif isinstance(widget, SpreadPicker):
+            raise TypeError("spread is a checklist: use spread_picker.set_checked(zone_id, on)")
         return not self.error_text(key)
 
     def _committer(self, key: str) -> Callable[[str], None]:
@@ -675,7 +960,7 @@ class PropertiesPanel(QWidget):
         if not changes:
             self._refresh(force=spec.key)
             return
-        who = d.nodes[self.node_ids[0]].name if len(self.node_ids) == 1 else f"{len(changes)} nodes"
+        who = d.nodes[next(iter(changes))].name if len(changes) == 1 else F.plural(len(changes), "node")
         shown = text.strip() or "blank"
         from .commands import SetNodeFieldsCommand
 

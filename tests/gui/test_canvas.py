@@ -218,7 +218,7 @@ def test_copy_paste_and_duplicate_give_fresh_ids_and_keep_inner_links(window):
     window.scene.select_ids(["a", "b"])
     window.view.setFocus()
     QTest.keySequence(window.view, QKeySequence(QKeySequence.StandardKey.Copy))
-    assert "Copied 2 node(s)" in window.statusBar().currentMessage()
+    assert "Copied 2 nodes" in window.statusBar().currentMessage()
     QTest.keySequence(window.view, QKeySequence(QKeySequence.StandardKey.Paste))
     new = window.scene.selected_node_ids()
     assert sorted(new) == ["a-2", "b-2"]

@@ -33,7 +33,8 @@ def _build(window) -> None:  # noqa: ANN001
     """A small design made with gestures: a client, a zone with a node inside, links, one edit."""
     c = drop_kind(window, "client", QPointF(100, 100))
     zid = drop_kind(window, "zone", QPointF(400, 300))
-    a = drop_kind(window, "service", QPointF(320, 300))
+    zone = window.scene.item_for(zid).scene_rect()  # dropped with its title under the cursor
+    a = drop_kind(window, "service", zone.center())
     b = drop_kind(window, "database", QPointF(900, 300))
     drag(window, handle_point(window, a, "e"), centre_of(window, b))
     drag(window, handle_point(window, c, "s"), centre_of(window, a))
