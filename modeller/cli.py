@@ -226,6 +226,12 @@ def cmd_open(ns: argparse.Namespace) -> int:
     files: list[str] = list(ns.files)
     reason = no_display_reason()
     if reason is None:
+        from .qtdeps import missing_for_xcb, missing_message, uses_xcb
+
+        missing = missing_for_xcb() if uses_xcb() else []
+        if missing:  # Qt would abort with a raw "xcb plugin" message: name what to install
+            reason = missing_message(missing)
+    if reason is None:
         try:
             from .ui.app import run
         except (ImportError, OSError) as exc:  # no PySide6, or missing system GL libraries
