@@ -45,6 +45,7 @@ from .paths import examples_dir, icon_path
 from .presets_ui import install_presets
 from .properties import PropertiesPanel
 from .start_page import install_start_page
+from .suggest import install_suggest
 from .worker import AnalysisController, AnalyzeFn
 
 FILE_FILTER = "Modeller designs (*.arch.json);;JSON files (*.json);;All files (*)"
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         install_presets(self)
         install_start_page(self)
         install_help(self)
+        install_suggest(self)
         self._dock_toggles.insertAction(self.failit.action, zones.toggleViewAction())
         self._status()
         self._connect()
