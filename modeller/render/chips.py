@@ -94,25 +94,28 @@ def place_chips(design: Design, measure: Callable[[str, int, bool], float],
             if _overlaps(r, inner):
                 obstacles.append(r)
         full = _place_zone(chips, inner, obstacles, rect_of, measure, cap, False)
-        if all(ok for _r, ok in full):
-            done = [(r, False) for r, _ok in full]
-        else:  # crowded: icon-and-count chips fit where named ones would cover a box
-            small = _place_zone(chips, inner, obstacles, rect_of, measure, cap, True)
-            done = [(r, True) for r, _ok in small]
-        for (nid, count, replicas), (rect, compact) in zip(chips, done):
+        done = full
+        if not all(ok for _r, ok, _c in full):
+            # crowded: icon-and-count chips fit where named ones would cover a box
+            done = _place_zone(chips, inner, obstacles, rect_of, measure, cap, True)
+        for (nid, count, replicas), (rect, _ok, compact) in zip(chips, done):
             out.append(ChipSpec(nid, zid, count, replicas, rect, compact))
     return out
 
 
 def _place_zone(chips: list[tuple[str, int, int]], inner: Rect, obstacles: list[Rect],
                 rect_of: Callable[[str], Rect], measure: Callable[..., float], cap: bool,
-                compact: bool) -> list[tuple[Rect, bool]]:
-    """Place one zone's chips in turn: (rect, clear of boxes) each."""
+                compact: bool) -> list[tuple[Rect, bool, bool]]:
+    """Place one zone's chips in turn: (rect, clear of boxes, compact) each."""
     placed: list[Rect] = []
     out: list[tuple[Rect, bool]] = []
+    small: set[int] = set()
     step = max(STEP, round(max(inner[2], inner[3]) / 40.0 / STEP) * STEP)
     for nid, count, _replicas in chips:
         w = measure(nid, count, compact)
+        if w > inner[2]:  # the name cannot fit the zone: icon and count only
+            w = measure(nid, count, True)
+            small.add(len(out))
         if cap:
             w = min(w, max(inner[2], 24.0))
         h = CHIP_H
@@ -144,4 +147,4 @@ def _place_zone(chips: list[tuple[str, int, int]], inner: Rect, obstacles: list[
             rect = chosen[1]
         placed.append(rect)
         out.append((rect, best is not None))
-    return out
+    return [(r, ok, compact or i in small) for i, (r, ok) in enumerate(out)]

@@ -144,7 +144,7 @@ class DiagramScene(QGraphicsScene):
         def measure(nid: str, count: int, compact: bool) -> float:
             return chip_natural_width("" if compact else d.nodes[nid].name, count)
 
-        return place_chips(d, measure, rects, cap=not self.export)
+        return place_chips(d, measure, rects)
 
     def sync_chips(self, rects: dict[str, geo.Rect] | None = None) -> None:
         """Create, place and remove the replica chips (``rects``: boxes of a drag preview)."""

@@ -79,6 +79,7 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         self._badge_rects: list[tuple[QRectF, Badge, Fit]] = []
         self._more: Fit | None = None  # badges with no room left: "…" and the tooltip
         self._overflow = 0.0  # exports: how far whole text runs past the right edge
+        self._below = 0.0  # exports: how far badges run below the box
         self._sub_y = 22.0
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setAcceptHoverEvents(True)
@@ -114,7 +115,10 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         text that had to be cut goes whole into the tooltip."""
         cut = self.never_cut
         text_w = self.w - TEXT_X - 7
-        self._name_fit = fit_text(self.name, text_w, NAME_SPECS, 2, never_cut=cut)
+        if cut:  # an export: smaller and three lines rather than a cut name
+            self._name_fit = fit_text(self.name, text_w, NAME_SPECS + ((7.5, True),), 3, never_cut=True)
+        else:
+            self._name_fit = fit_text(self.name, text_w, NAME_SPECS, 2)
         self._sub_fit = fit_text(self.subtitle, text_w, SUB_SPECS, 1, never_cut=cut)
         y = 5 + max(self._name_fit.height, 18.0 if len(self._name_fit.lines) == 1 else 0.0)
         self._sub_y = y - 1
@@ -128,7 +132,7 @@ class NodeItem(FailStateMixin, QGraphicsItem):
             natural = fit_text(badge.text, right - left - 10, BADGE_SPECS[:1])
             if x > left and (natural.cut or x + natural.width + 10 > right):
                 x, y = left, y + BADGE_H + BADGE_GAP
-            if y + BADGE_H > self.h - 2 and not (cut and i == 0):
+            if y + BADGE_H > self.h - 2 and not cut:  # an export never hides a number
                 rest = badges[i:]
                 self._more = Fit(" · ".join(b.text for b in rest), ("…",), BADGE_SPECS[0], 10.0, cut=True)
                 break
@@ -140,9 +144,10 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         self.fits = [self._name_fit, self._sub_fit] + [f for _r, _b, f in self._badge_rects]
         over = max([r.right() - self.w for r, _b, _f in self._badge_rects]
                    + [TEXT_X + f.width - self.w for f in (self._name_fit, self._sub_fit)] + [0.0])
-        if over != self._overflow:
+        below = max([r.bottom() - self.h for r, _b, _f in self._badge_rects] + [0.0])
+        if (over, below) != (self._overflow, self._below):
             self.prepareGeometryChange()
-            self._overflow = over
+            self._overflow, self._below = over, below
         if self._more is not None:
             self.fits.append(self._more)
         tips = [b.tooltip for b in badges if b.tooltip]
@@ -169,7 +174,7 @@ class NodeItem(FailStateMixin, QGraphicsItem):
     # -- geometry ----------------------------------------------------------------
     def boundingRect(self) -> QRectF:
         m = HANDLE_HIT + 2
-        return QRectF(-m, -m, self.w + 2 * m + self._overflow, self.h + 2 * m)
+        return QRectF(-m, -m, self.w + 2 * m + self._overflow, self.h + 2 * m + self._below)
 
     def handle_points(self) -> dict[str, QPointF]:
         return {"n": QPointF(self.w / 2, 0), "e": QPointF(self.w, self.h / 2),
