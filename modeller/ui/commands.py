@@ -232,3 +232,59 @@ def delete_command(design: Design, node_ids: list[str],
     for nid in sorted(doomed, key=lambda i: -depth[i]):
         RemoveNodeCommand(design, nid, parent=macro)
     return macro
+
+
+class SetLinkExtraCommand(DesignCommand):
+    """Set (or, with ``None``, remove) kept fields of links, e.g. ``route`` (issue 13)."""
+
+    def __init__(self, design: Design, changes: dict[tuple[str, str], dict[str, Any]], text: str,
+                 parent: DesignCommand | None = None) -> None:
+        super().__init__(design, text, parent)
+        self.changes = copy.deepcopy(changes)
+        self._old: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def _apply(self, changes: dict[tuple[str, str], dict[str, Any]], keep_old: bool) -> None:
+        for key, values in changes.items():
+            link = self.design.link(*key)
+            if link is None:
+                continue
+            if keep_old:
+                self._old[key] = {k: copy.deepcopy(link.extra.get(k)) for k in values}
+            for k, v in values.items():
+                if v is None:
+                    link.extra.pop(k, None)
+                else:
+                    link.extra[k] = copy.deepcopy(v)
+
+    def redo(self) -> None:
+        self._old = {}
+        self._apply(self.changes, True)
+        self._done()
+
+    def undo(self) -> None:
+        self._apply(self._old, False)
+        self._done()
+
+
+class SetSettingsExtraCommand(DesignCommand):
+    """Set (or, with ``None``, remove) a kept design setting, e.g. ``link_route``."""
+
+    def __init__(self, design: Design, values: dict[str, Any], text: str,
+                 parent: DesignCommand | None = None) -> None:
+        super().__init__(design, text, parent)
+        self.values = copy.deepcopy(values)
+        self.old = {k: copy.deepcopy(design.settings.extra.get(k)) for k in values}
+
+    def _apply(self, values: dict[str, Any]) -> None:
+        for k, v in values.items():
+            if v is None:
+                self.design.settings.extra.pop(k, None)
+            else:
+                self.design.settings.extra[k] = copy.deepcopy(v)
+        self._done()
+
+    def redo(self) -> None:
+        self._apply(self.values)
+
+    def undo(self) -> None:
+        self._apply(self.old)

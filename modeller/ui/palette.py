@@ -46,6 +46,7 @@ GROUPS: list[tuple[str, list[str]]] = [
     ("Components", ["client", "service", "database", "cache", "queue", "storage", "external"]),
     ("Routing", ["load_balancer", "dns"]),
     ("Failure domains", ["region", "zone"]),
+    ("Annotations", ["note"]),
 ]
 
 HINTS: dict[str, str] = {
@@ -60,6 +61,7 @@ HINTS: dict[str, str] = {
     "dns": "Routes to one of several targets",
     "region": "A failure domain that holds zones and nodes",
     "zone": "An availability zone inside a region",
+    "note": "Free text for a meeting; not part of the analysis",
 }
 
 ROW_H = 28

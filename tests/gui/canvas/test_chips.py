@@ -55,7 +55,7 @@ def test_moving_the_node_keeps_its_chips_in_their_zones(window):
     drag(window, a, a + QPointF(-200, 10))
     d = window.editor.design
     assert (d.nodes["web"].x, d.nodes["web"].spread) == (300, ["za", "zb"])
-    for (nid, zid), chip in chips(window).items():
+    for (_nid, zid), chip in chips(window).items():
         assert window.scene.item_for(zid).scene_rect().contains(chip.scene_rect())
 
 
