@@ -28,6 +28,7 @@ from .canvas import style
 
 COLUMNS = ["Zone / region", "Losing it", "Overloaded", "P(sys | down)"]
 SURVIVES_COLOUR, DROPS_COLOUR, OVERLOAD_COLOUR = "#166534", "#991b1b", "#92400e"
+MAX_WIDTH = 460  # the table asks for at most this much width
 NO_REPORT = "No numbers yet: the analysis runs after each change."
 NO_ZONES = ("No zones or regions in this design. Put nodes in zones (or spread their "
             "replicas over zones) to check that it survives losing one.")
@@ -89,7 +90,7 @@ class ZoneCheckPanel(QWidget):
         for i, row in enumerate(self._rows):
             for col, text in enumerate((row["name"], row["outcome"], row["overloaded"], row["p"])):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(row["tooltip"])
+                cell.setToolTip(row["tooltip"] if col == 0 else f"{text}\n{row['tooltip']}")
                 if col == 0:
                     cell.setIcon(style.kind_icon(row["kind"]))
                     if row["kind"] == "region":
@@ -103,6 +104,7 @@ class ZoneCheckPanel(QWidget):
                 self.table.setItem(i, col, cell)
         self.table.blockSignals(False)
         self.table.setVisible(bool(self._rows))
+        self._fit_width()
         if report is None:
             self.summary.setText(message or NO_REPORT)
         elif not self._rows:
@@ -116,6 +118,15 @@ class ZoneCheckPanel(QWidget):
                 self.summary.setText(f"<b style='color:{DROPS_COLOUR}'>✘ {len(lost)} of {len(self._rows)} "
                                      "would drop clients.</b> Click a row to see it fail.")
         self.set_current(current)
+
+    def _fit_width(self) -> None:
+        """Ask for the width that shows every column (up to MAX_WIDTH): the dock then takes
+        it from its neighbour instead of hiding P(sys | down) behind a scrollbar."""
+        head = self.table.horizontalHeader()
+        need = sum(max(head.sectionSizeHint(i), self.table.sizeHintForColumn(i))
+                   for i in range(self.table.columnCount()))
+        need += 2 * self.table.frameWidth() + self.table.verticalScrollBar().sizeHint().width()
+        self.table.setMinimumWidth(min(need, MAX_WIDTH))
 
     def _row(self, f: Any, design: Design | None) -> dict[str, Any]:
         util = getattr(f, "utilization", None) or {}
