@@ -52,6 +52,11 @@ ICNS_TYPES = (
     (b"ic14", 512),
 )
 IN_VENV_FLAG = "MODELLER_BUILD_IN_VENV"
+# the newest glibc the Linux bundle may need: Ubuntu 22.04 (Debian 12 has 2.36)
+MAX_GLIBC = (2, 35)
+# .deb compression: zstd (dpkg >= 1.21.18; Debian 12, Ubuntu 22.04) takes seconds where
+# xz took 250 s of a 6-minute build; MODELLER_DEB_COMPRESSION=xz:6 for the old way
+DEB_COMPRESSION = os.environ.get("MODELLER_DEB_COMPRESSION", "zstd:19")
 
 
 def log(msg: str) -> None:
@@ -242,22 +247,37 @@ def deb_architecture() -> str:
         return {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
 
 
-def glibc_needed(bundle: Path) -> str | None:
-    """The highest GLIBC_x.y symbol version any bundled ELF file asks for (via objdump)."""
+def glibc_by_file(bundle: Path) -> dict[Path, tuple[int, ...]]:
+    """Each bundled ELF file and the highest GLIBC_x.y symbol version it asks for."""
     objdump = shutil.which("objdump")
     if not objdump:
-        return None
-    best: tuple[int, ...] = ()
-    for path in bundle.rglob("*"):
+        return {}
+    out_by_file: dict[Path, tuple[int, ...]] = {}
+    for path in sorted(bundle.rglob("*")):
         if not path.is_file() or path.is_symlink():
             continue
         with path.open("rb") as fh:
             if fh.read(4) != b"\x7fELF":
                 continue
         out = subprocess.run([objdump, "-p", str(path)], capture_output=True, text=True).stdout
-        for ver in re.findall(r"\bGLIBC_(\d+(?:\.\d+)+)\b", out):
-            best = max(best, tuple(int(x) for x in ver.split(".")))
-    return ".".join(map(str, best)) if best else None
+        versions = [tuple(int(x) for x in v.split("."))
+                    for v in re.findall(r"\bGLIBC_(\d+(?:\.\d+)+)\b", out)]
+        if versions:
+            out_by_file[path] = max(versions)
+    return out_by_file
+
+
+def glibc_needed(bundle: Path) -> str | None:
+    """The highest GLIBC_x.y symbol version any bundled ELF file asks for (via objdump);
+    names the files above MAX_GLIBC, which keep the .deb off older systems."""
+    by_file = glibc_by_file(bundle)
+    if not by_file:
+        return None
+    over = {p: v for p, v in by_file.items() if v > MAX_GLIBC}
+    for p, v in sorted(over.items()):
+        log(f"warning: {p.relative_to(bundle)} needs GLIBC_{'.'.join(map(str, v))} "
+            f"(> {'.'.join(map(str, MAX_GLIBC))}): add it to HOST_LIBRARIES in modeller.spec")
+    return ".".join(map(str, max(by_file.values())))
 
 
 def control_file(version: str, arch: str, installed_kib: int, glibc: str | None) -> str:
@@ -319,6 +339,9 @@ def build_deb(bundle: Path, version: str, icons: Mapping[int, Path]) -> Path:
     (stage / "usr" / "bin").mkdir(parents=True)
     os.symlink(f"/opt/{APP_ID}/{APP_ID}", stage / "usr" / "bin" / APP_ID)
     install_desktop_files(stage / "usr" / "share", icons)
+    doc = stage / "usr" / "share" / "doc" / APP_ID
+    doc.mkdir(parents=True)
+    shutil.copy2(HERE / "linux" / "copyright", doc / "copyright")  # machine-readable (DEP-5)
     normalise_modes(stage)
 
     md5 = []
@@ -338,7 +361,9 @@ def build_deb(bundle: Path, version: str, icons: Mapping[int, Path]) -> Path:
 
     out = DIST / f"{APP_ID}_{version}_{arch}.deb"
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch()))  # clamps file times
-    run([dpkg_deb, "--build", "--root-owner-group", "-Zxz", stage, out], env=env)
+    method, _, level = DEB_COMPRESSION.partition(":")
+    run([dpkg_deb, "--build", "--root-owner-group", f"-Z{method}", *([f"-z{level}"] if level else []),
+         stage, out], env=env)
     return out
 
 
@@ -352,6 +377,8 @@ def build_tarball(bundle: Path, version: str, icons: Mapping[int, Path]) -> Path
     install_desktop_files(stage / "share", icons)
     shutil.copy2(HERE / "linux" / "install-user.sh", stage / "install-user.sh")
     (stage / "install-user.sh").chmod(0o755)
+    for notice in ("LICENSE", "NOTICE"):  # the full texts are in _internal/licenses
+        shutil.copy2(ROOT / notice, stage / notice)
     normalise_modes(stage)
     out = DIST / f"{name}.tar.gz"
     write_tar_gz(stage, out, mtime=source_date_epoch())
@@ -375,6 +402,46 @@ def write_tar_gz(folder: Path, out: Path, mtime: int) -> None:
             for path in paths:
                 arcname = path.relative_to(folder.parent).as_posix()
                 tar.add(path, arcname=arcname, recursive=False, filter=norm)
+
+
+def write_zip(folder: Path, out: Path, mtime: int, base: str | None = None) -> None:
+    """A zip with sorted entries, one timestamp and plain modes: same input, same bytes.
+    ``base``: the folder name inside the archive (default: the folder's own name)."""
+    import zipfile
+
+    stamp = time.gmtime(max(mtime, 315532800))[:6]  # zip dates start in 1980
+    top = base if base is not None else folder.name
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            name = f"{top}/{rel}" if top else rel
+            if path.is_dir():
+                info = zipfile.ZipInfo(name + "/", stamp)
+                info.external_attr = (0o40755 << 16) | 0x10
+                zf.writestr(info, b"")
+                continue
+            info = zipfile.ZipInfo(name, stamp)
+            info.external_attr = (0o100755 if os.access(path, os.X_OK) else 0o100644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, path.read_bytes())
+
+
+def normalise_zip_in_place(path: Path, mtime: int) -> None:
+    """Rewrite a zip (PyInstaller's base_library.zip) with sorted entries and one time;
+    the bytes of each entry are unchanged."""
+    import zipfile
+
+    stamp = time.gmtime(max(mtime, 315532800))[:6]
+    with zipfile.ZipFile(path) as src:
+        entries = sorted((i.filename, src.read(i.filename), i.compress_type) for i in src.infolist())
+    tmp = path.with_suffix(".zip.tmp")
+    with zipfile.ZipFile(tmp, "w") as dst:
+        for name, data, method in entries:
+            info = zipfile.ZipInfo(name, stamp)
+            info.compress_type = method
+            info.external_attr = 0o100644 << 16
+            dst.writestr(info, data)
+    os.replace(tmp, path)
 
 
 def source_date_epoch() -> int:
@@ -406,9 +473,9 @@ def find_iscc() -> str | None:
 def build_windows(bundle: Path, version: str) -> list[Path]:
     outputs = []
     log("zip of the app folder")
-    zip_base = DIST / f"Modeller-{version}-windows-x64"
-    outputs.append(Path(shutil.make_archive(str(zip_base), "zip", root_dir=DIST,
-                                            base_dir=bundle.name)))
+    zip_out = DIST / f"Modeller-{version}-windows-x64.zip"
+    write_zip(bundle, zip_out, source_date_epoch())
+    outputs.append(zip_out)
     iscc = find_iscc()
     if not iscc:
         raise SystemExit("build.py: Inno Setup's ISCC.exe not found (choco install innosetup, "
@@ -481,6 +548,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     DIST.mkdir(parents=True, exist_ok=True)
     icons = build_icons(ICON_DIR)
     bundle = run_pyinstaller(args.clean)
+    if sys.platform != "darwin":  # (macOS: the .app is signed; a rewrite would break it)
+        for base_library in bundle.rglob("base_library.zip"):  # entry order varies by build
+            normalise_zip_in_place(base_library, source_date_epoch())
     exe = cli_executable()
     startup = smoke_test(exe, version)
 

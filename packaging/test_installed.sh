@@ -9,7 +9,10 @@
 # every bundled example, refused input (exit 2, no traceback), `export -o out.png` when
 # the CLI has it, the GUI staying up offscreen with a file to open (and under Xvfb with
 # the real xcb plugin when Xvfb is installed, with a screenshot), the portable tar.gz,
-# and dpkg -r. KEEP_INSTALLED=1 skips the removal. Exit 1 if anything failed.
+# licences and notices, the glibc the bundle needs (<= 2.35), no bundled system helpers,
+# stripped binaries, and dpkg -r. KEEP_INSTALLED=1 skips the removal. Exit 1 if anything
+# failed. Times are reported as figures, never pass/fail: a loaded machine is slow, not
+# broken (a hang is still caught by the generous timeouts).
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -113,6 +116,45 @@ missing=$(find /opt/modeller -name '*.so*' -type f -print0 \
 [ -z "$missing" ] && pass "every bundled library resolves (ldd)" || fail "unresolved libraries: $missing"
 figure "installed size: $(du -sh /opt/modeller | cut -f1) in /opt/modeller ($(find /opt/modeller -type f | wc -l) files)"
 
+step "licences, glibc, trimming"
+COPYRIGHT=/usr/share/doc/modeller/copyright
+if [ -s "$COPYRIGHT" ] && grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' "$COPYRIGHT" \
+    && grep -q 'LGPL-3' "$COPYRIGHT"; then
+    pass "$COPYRIGHT (machine-readable, names the LGPL-3 of Qt/PySide6)"
+else
+    fail "$COPYRIGHT missing or incomplete"
+fi
+LICENSES=/opt/modeller/_internal/licenses
+for f in LICENSE NOTICE LGPL-3.0.txt GPL-3.0.txt numpy/LICENSE.txt networkx/LICENSE.txt \
+         pyqtgraph/LICENSE.txt; do
+    [ -s "$LICENSES/$f" ] && pass "bundled licence $f" || fail "bundled licence $f missing"
+done
+[ -n "$(ls "$LICENSES"/python/ 2>/dev/null)" ] && pass "bundled Python licence" || fail "no Python licence in $LICENSES/python"
+if command -v objdump >/dev/null; then
+    glibc=$(find /opt/modeller -type f \( -name '*.so*' -o -name modeller \) -print0 \
+        | xargs -0 -r objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' \
+        | sort -Vu | tail -n 1)
+    figure "newest glibc symbol the bundle needs: GLIBC_${glibc:-?}"
+    if [ -n "$glibc" ] && [ "$(printf '%s\n2.35\n' "$glibc" | sort -V | tail -n 1)" = 2.35 ]; then
+        pass "the bundle needs glibc $glibc <= 2.35 (Ubuntu 22.04)"
+    else
+        fail "the bundle needs glibc ${glibc:-?} > 2.35"
+    fi
+else
+    skip "objdump not installed (apt-get install binutils): glibc not checked"
+fi
+helpers=$(ls /opt/modeller/_internal 2>/dev/null | grep -E '^lib(expat|pcre2-[0-9]+|z|png16|systemd|readline|ssl)\.so' || true)
+[ -z "$helpers" ] && pass "no system helpers bundled (expat, pcre2, zlib, libpng, systemd, readline, ssl)" \
+    || fail "bundled system helpers override the host's: $(echo $helpers)"
+if find /opt/modeller -name 'libQt6Network*' | grep -q .; then fail "QtNetwork bundled"; else pass "no QtNetwork"; fi
+LIBPY=$(ls /opt/modeller/_internal/libpython3*.so* 2>/dev/null | head -n 1)
+if [ -n "$LIBPY" ] && command -v file >/dev/null; then
+    file -L "$LIBPY" | grep -q 'not stripped' && fail "$(basename "$LIBPY") is not stripped" \
+        || pass "$(basename "$LIBPY") stripped ($(du -h "$LIBPY" | cut -f1))"
+elif [ -n "$LIBPY" ]; then
+    figure "$(basename "$LIBPY"): $(du -h "$LIBPY" | cut -f1)"
+fi
+
 # ------------------------------------------------------------------------------------------
 # a clean, headless environment: no display, no settings or recovery files of the user's
 export HOME="$SCRATCH/home" XDG_CONFIG_HOME="$SCRATCH/home/.config" \
@@ -134,7 +176,6 @@ for _ in 1 2 3 4 5; do
 done
 start_ms=$(printf '%s\n' "${times[@]}" | median)
 figure "start-up (--version wall time, median of 5): ${start_ms} ms  [${times[*]}]"
-[ "$start_ms" -lt 3000 ] && pass "start-up ${start_ms} ms < 3000 ms" || fail "start-up ${start_ms} ms >= 3000 ms"
 
 # ------------------------------------------------------------------------------------------
 step "analyze"
@@ -227,10 +268,10 @@ if command -v Xvfb >/dev/null; then
     sleep 1
     t0=$(now_ms)
     ( export DISPLAY=:87; unset QT_QPA_PLATFORM
-      exec timeout 8 modeller example.arch.json ) >xcb.out 2>xcb.err & gui=$!
+      exec timeout 90 modeller example.arch.json ) >xcb.out 2>xcb.err & gui=$!
     if command -v xwininfo >/dev/null; then  # time until the main window is mapped
         window_ms=
-        while [ $(( $(now_ms) - t0 )) -lt 6000 ]; do
+        while [ $(( $(now_ms) - t0 )) -lt 60000 ]; do  # a hang guard, not a speed limit
             # the top-level window with WM_CLASS ("modeller" ...), and it is on screen
             wid=$(xwininfo -display :87 -root -tree 2>/dev/null | awk '/\("modeller" / {print $1; exit}')
             if [ -n "$wid" ] && xwininfo -display :87 -id "$wid" 2>/dev/null | grep -q IsViewable; then
@@ -240,20 +281,24 @@ if command -v Xvfb >/dev/null; then
         done
         if [ -n "$window_ms" ]; then
             figure "GUI start-up (launch to main window mapped, Xvfb): ${window_ms} ms"
-            [ "$window_ms" -lt 3000 ] && pass "main window up in ${window_ms} ms < 3000 ms" \
-                || fail "main window took ${window_ms} ms"
+            pass "main window mapped under Xvfb"
         else
-            fail "no Modeller window appeared within 6 s"
+            fail "no Modeller window appeared within 60 s"
         fi
+    else
+        skip "xwininfo not installed (apt-get install x11-utils): the window itself is not checked"
+        sleep 10
     fi
-    sleep $(( 6 - ($(now_ms) - t0) / 1000 ))
+    sleep 2
     if command -v xwd >/dev/null && command -v convert >/dev/null; then
         xwd -root -display :87 -silent 2>/dev/null | convert xwd:- "$OUT/gui-xcb.png" 2>/dev/null \
             && figure "screenshot of the installed GUI under Xvfb: $OUT/gui-xcb.png"
     fi
+    if kill -0 "$gui" 2>/dev/null; then alive=1; kill "$gui" 2>/dev/null; else alive=0; fi
     wait "$gui"; rc=$?
-    if [ "$rc" = 124 ] && ! has_traceback xcb.err && ! grep -q 'could not load the Qt platform plugin' xcb.err; then
-        pass "GUI on xcb still running after 8 s"
+    if [ "$alive" = 1 ] && ! has_traceback xcb.err \
+        && ! grep -q 'could not load the Qt platform plugin\|cannot start' xcb.err; then
+        pass "GUI on xcb still running when stopped"
     else
         fail "GUI on xcb exited with $rc: $(head -c 600 xcb.err)"
     fi
