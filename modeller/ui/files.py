@@ -1,4 +1,9 @@
-"""Files in the GUI: settings location, recent files, saving with QSaveFile, autosave/recovery.
+"""Files in the GUI: settings location, recent files, saving, autosave/recovery.
+
+Every file is written the way the command line writes it (``atomic_write_bytes``: a
+temp file, fsync, rename): a symlink is replaced, never written through, and a full
+disk says "No space left on device". Recovery files are private: 0600 in a 0700 folder,
+whatever the design file's own mode.
 
 Autosave writes the design to a recovery file (AppDataLocation/recovery, or
 ``$MODELLER_CONFIG_DIR/recovery``) every few seconds while there are unsaved
@@ -12,6 +17,7 @@ reused by another program, and a bare pid check would then hide the recovery.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 import uuid
@@ -19,18 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QByteArray,
-    QIODevice,
     QLockFile,
     QObject,
-    QSaveFile,
     QSettings,
     QStandardPaths,
     QTimer,
     Signal,
 )
 
-from ..model import Design, DesignError, dumps_design, loads_design
+from ..model import Design, DesignError, atomic_write_bytes, dumps_design, load_design
+from ..model.io import read_file_bounded
 
 ORGANISATION = "Modeller"
 APPLICATION = "Modeller"
@@ -39,6 +43,7 @@ MAX_RECENT = 10
 AUTOSAVE_MS = 5000
 AFTER_EDIT_MS = 1500
 RECOVERY_SUFFIX = ".arch.json"
+MAX_META_BYTES = 1 << 20
 
 
 def config_dir() -> Path:
@@ -61,26 +66,34 @@ def settings() -> QSettings:
     return QSettings(ORGANISATION, APPLICATION)
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write with QSaveFile + commit: the old file stays intact until the new one is complete."""
-    f = QSaveFile(str(path))
-    if not f.open(QIODevice.OpenModeFlag.WriteOnly):
-        raise OSError(f"cannot write {path}: {f.errorString()}")
-    if f.write(QByteArray(data)) != len(data):
-        err = f.errorString()
-        f.cancelWriting()
-        raise OSError(f"cannot write {path}: {err}")
-    if not f.commit():
-        raise OSError(f"cannot write {path}: {f.errorString()}")
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
 
 
-def write_text(path: str | os.PathLike[str], text: str) -> None:
+def write_bytes(path: str | os.PathLike[str], data: bytes, *, private: bool = False) -> None:
+    """Write atomically (temp file, fsync, rename): the old file stays intact until the new
+    one is complete; a symlink at ``path`` is replaced. ``private``: mode 0600.
+    Raises OSError("cannot write PATH: reason") with the system's reason."""
+    try:
+        atomic_write_bytes(path, data, mode=PRIVATE_FILE if private else None)
+    except OSError as exc:
+        err = OSError(f"cannot write {path}: {exc.strerror or exc}")
+        err.errno = exc.errno
+        raise err from None
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, private: bool = False) -> None:
     """UTF-8 text through :func:`write_bytes`."""
-    write_bytes(path, text.encode("utf-8"))
+    write_bytes(path, text.encode("utf-8"), private=private)
 
 
 def save_design_file(design: Design, path: str | os.PathLike[str]) -> None:
-    write_text(path, dumps_design(design))
+    """Save a design; OSError (with the reason) when it cannot be written or reopened."""
+    try:
+        text = dumps_design(design)
+    except DesignError as err:  # e.g. an infinite number: never write what cannot reopen
+        raise OSError(f"cannot write {path}: {err}") from None
+    write_text(path, text)
 
 
 # -- recent files -------------------------------------------------------------------
@@ -129,11 +142,12 @@ class Recovery:
     lock_path: Path | None = None
 
     def load(self) -> Design:
-        return loads_design(self.path.read_text(encoding="utf-8"), str(self.path))
+        return load_design(self.path)  # a regular file, read with a bound
 
     def discard(self) -> None:
         # with the files, the debris of a write the crash interrupted (QSaveFile temp files)
-        debris = list(self.path.parent.glob(f"{self.path.name}.??????"))
+        debris = [*self.path.parent.glob(f"{self.path.name}.??????"),  # older QSaveFile temps
+                  *self.path.parent.glob(f".{self.path.name}.*.tmp")]
         for p in (self.path, self.meta_path, self.lock_path, *debris):
             if p is None:
                 continue
@@ -151,8 +165,14 @@ class Recovery:
 
 
 def recovery_dir() -> Path:
+    """The folder of recovery files: private (0700), like the files in it."""
     p = config_dir() / "recovery"
-    p.mkdir(parents=True, exist_ok=True)
+    p.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    try:
+        if p.stat().st_mode & 0o777 != PRIVATE_FOLDER:
+            p.chmod(PRIVATE_FOLDER)  # made by an older Modeller with 0755
+    except OSError:
+        pass
     return p
 
 
@@ -191,8 +211,10 @@ def find_recoveries(include_own: bool = False) -> list[Recovery]:
     out = []
     for meta_path in recovery_dir().glob("*.meta.json"):
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            meta = json.loads(read_file_bounded(meta_path, MAX_META_BYTES).decode("utf-8"))
+        except (OSError, ValueError):  # DesignError (a FIFO, a device, too big) is a ValueError
+            continue
+        if not isinstance(meta, dict):
             continue
         stem = meta_path.name.replace(".meta.json", "")
         path = meta_path.with_name(stem + RECOVERY_SUFFIX)
@@ -212,10 +234,16 @@ def find_recoveries(include_own: bool = False) -> list[Recovery]:
             # the pid now belongs to someone else: remember the verdict (the lock file is gone)
             meta["pid"] = 0
             try:
-                write_text(meta_path, json.dumps(meta))
+                write_text(meta_path, json.dumps(meta), private=True)
             except OSError:
                 pass
-        out.append(Recovery(path, meta_path, meta.get("original"), float(meta.get("saved_at", 0)),
+        try:
+            saved_at = float(meta.get("saved_at", 0))
+        except (TypeError, ValueError, OverflowError):
+            saved_at = 0.0
+        original = meta.get("original")
+        out.append(Recovery(path, meta_path, original if isinstance(original, str) else None,
+                            saved_at if math.isfinite(saved_at) else 0.0,
                             str(meta.get("name", "Untitled")), lock_path))
     for lock_path in recovery_dir().glob("session-*.lock"):
         if not lock_path.with_name(lock_path.name.replace(".lock", ".meta.json")).exists():
@@ -278,11 +306,11 @@ class Autosaver(QObject):
         if key == self._written and self.path.exists():
             return False
         try:
-            write_text(self.path, dumps_design(design))
+            write_text(self.path, dumps_design(design), private=True)
             original = self._path_source()
             meta = {"pid": os.getpid(), "original": original, "saved_at": time.time(), "name": design.name}
-            write_text(self.meta_path, json.dumps(meta))
-        except OSError as exc:
+            write_text(self.meta_path, json.dumps(meta), private=True)
+        except (OSError, DesignError) as exc:
             self.error.emit(f"Autosave failed: {exc}")
             return False
         self._written = key

@@ -9,6 +9,7 @@ back exactly the autosaved design.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import queue
@@ -17,12 +18,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QByteArray, QSaveFile, QSysInfo
+from PySide6.QtCore import QSysInfo
 from PySide6.QtWidgets import QMessageBox
 
 from modeller.model import design_to_dict, dumps_design, load_design, loads_design
@@ -240,7 +242,7 @@ def test_sigkill_mid_session_recovers_a_recent_state_never_a_torn_one(qtbot, tmp
     found = find_recoveries()
     assert len(found) == 1
     text = found[0].path.read_text(encoding="utf-8")
-    recovered = loads_design(text)  # complete JSON: QSaveFile never exposes a torn file
+    recovered = loads_design(text)  # complete JSON: temp-then-rename never exposes a torn file
     matches = [i for i, s in enumerate(states) if s["design"] == text]
     assert matches, "the recovery file holds a state the session never had"
     lag = states[-1]["t"] - states[matches[-1]]["t"]
@@ -288,43 +290,50 @@ def test_a_live_sessions_recovery_is_not_offered(qtbot, tmp_path, private_config
 
 
 # -- interrupted saves -------------------------------------------------------------
-@pytest.mark.parametrize("failure", ["commit", "short_write", "cannot_open", "exception"])
+def _fail(exc: BaseException):  # noqa: ANN202
+    def fail(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise exc
+    return fail
+
+
+@pytest.mark.parametrize("failure", ["rename", "disk_full", "cannot_create", "exception"])
 def test_interrupted_gui_save_leaves_the_previous_file_intact(qtbot, design_file, monkeypatch,
                                                              dialogs, failure):
+    """The GUI writes like the CLI (temp file, fsync, rename): whatever fails on the way,
+    the old file stays, no temp file is left, and the message gives the system's reason."""
     before = design_file.read_bytes()
     w = make_window(qtbot)
     assert w.open_file(str(design_file))
     w.editor.set_design_fields(name="Changed")
     w.editor.add_node("service", 40, 40)
-    originals = {name: getattr(QSaveFile, name) for name in ("commit", "write", "open")}
-    if failure == "commit":  # e.g. the rename over the old file fails (disk full, AV scanner)
-        monkeypatch.setattr(QSaveFile, "commit", lambda self: False)
-    elif failure == "short_write":
-        monkeypatch.setattr(QSaveFile, "write", lambda self, data: originals["write"](
-            self, QByteArray(bytes(data)[: len(data) // 2])))
-    elif failure == "cannot_open":
-        monkeypatch.setattr(QSaveFile, "open", lambda self, mode: False)
-    else:  # the process dies inside the write (an exception escapes mid-way)
-        def boom(self, data):  # noqa: ANN001, ANN202
-            originals["write"](self, QByteArray(bytes(data)[:100]))
-            raise MemoryError("simulated crash mid-write")
-        monkeypatch.setattr(QSaveFile, "write", boom)
-    if failure == "exception":
-        with pytest.raises(MemoryError):
-            w.save()
-    else:
-        dialogs.answer(None)
-        assert not w.save()
-        assert "Cannot save" in dialogs.texts("warning")[0]
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    with monkeypatch.context() as mp:
+        if failure == "rename":  # e.g. an AV scanner holds the old file
+            mp.setattr(os, "replace", _fail(PermissionError(errno.EACCES, "Permission denied")))
+        elif failure == "disk_full":  # the data did not fit: fsync reports it
+            mp.setattr(os, "fsync", _fail(full))
+        elif failure == "cannot_create":
+            mp.setattr(tempfile, "mkstemp", _fail(PermissionError(errno.EACCES, "Permission denied")))
+        else:  # the process dies inside the write (an exception escapes mid-way)
+            mp.setattr(os, "fsync", _fail(MemoryError("simulated crash mid-write")))
+        if failure == "exception":
+            with pytest.raises(MemoryError):
+                w.save()
+        else:
+            dialogs.answer(None)
+            assert not w.save()
+    if failure != "exception":
+        warning = dialogs.texts("warning")[0]
+        assert "Cannot save" in warning
+        reason = "No space left on device" if failure == "disk_full" else "Permission denied"
+        assert reason in warning and "Unknown error" not in warning, warning
     import gc
 
-    gc.collect()  # a dropped QSaveFile removes its temp file
+    gc.collect()
     assert design_file.read_bytes() == before
     names = sorted(p.name for p in design_file.parent.iterdir() if p != lock_path(design_file))
     assert names == [design_file.name], names  # no temp debris
     assert w.isWindowModified() and w.path == str(design_file.resolve())
-    for name, fn in originals.items():
-        monkeypatch.setattr(QSaveFile, name, fn)
     assert w.save()
     assert load_design(design_file) == w.editor.design and not w.isWindowModified()
 
@@ -336,7 +345,7 @@ def test_failed_autosave_keeps_the_previous_recovery_file(qtbot, monkeypatch, di
     saved = w.autosaver.path.read_bytes()
     errors: list[str] = []
     w.autosaver.error.connect(errors.append)
-    monkeypatch.setattr(QSaveFile, "commit", lambda self: False)
+    monkeypatch.setattr(os, "replace", _fail(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))))
     w.editor.set_design_fields(name="Second")
     assert not w.autosaver.autosave()
     assert errors and "Autosave failed" in errors[0]

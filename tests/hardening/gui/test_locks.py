@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QSaveFile, QSysInfo
+from PySide6.QtCore import QSysInfo
 from PySide6.QtWidgets import QApplication
 
 from modeller.model import load_design
@@ -180,15 +180,17 @@ def test_failed_save_as_keeps_the_old_lock_and_drops_the_new(qtbot, design_file,
     w = make_window(qtbot)
     assert w.open_file(str(design_file))
     target = tmp_path / "elsewhere.arch.json"
-    commit = QSaveFile.commit
-    monkeypatch.setattr(QSaveFile, "commit", lambda self: False)
-    dialogs.answer(None)  # the "Cannot save" warning
-    assert not w.save_as(str(target))
+    def refuse(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise PermissionError(13, "Permission denied")
+
+    with monkeypatch.context() as mp:
+        mp.setattr(os, "replace", refuse)  # the rename over the target fails
+        dialogs.answer(None)  # the "Cannot save" warning
+        assert not w.save_as(str(target))
     assert "Cannot save" in dialogs.texts("warning")[0]
     QApplication.processEvents()  # the keeper settles once the save has returned
     assert not lock_path(target).exists()
     assert locks.keeper(w).held_paths() == [str(design_file.resolve())]
-    monkeypatch.setattr(QSaveFile, "commit", commit)
     assert w.save_as(str(target))
     QApplication.processEvents()
     assert locks.keeper(w).held_paths() == [str(target.resolve())]
