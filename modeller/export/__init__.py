@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import DesignError, atomic_write_text, dumps_design, load_design
-from ..textsafe import for_terminal, for_xml_bytes, shorten
+from ..textsafe import for_terminal, for_xml, for_xml_bytes, shorten
 from .drawio import export_drawio, import_drawio
 from .reports import CSV_COLUMNS, csv_report, html_report, markdown_report
 
@@ -84,7 +84,8 @@ def export_text(fmt: str, design: Any, report: Any, *, source: str = "",
     ``diagram=True`` embeds the picture in an HTML report (needs Qt; see :func:`embed_diagram`).
     """
     if fmt == "html":
-        text = html_report(report, design, source=source, generated=generated)
+        # control characters a name may hold are parse errors in HTML: U+FFFD instead
+        text = for_xml(html_report(report, design, source=source, generated=generated))
         return embed_diagram(text, design, report) if diagram else text
     if fmt == "markdown":
         return markdown_report(report, design, source=source, generated=generated)

@@ -237,3 +237,14 @@ def test_svg_export_is_well_formed_with_a_vertical_tab_in_a_name() -> None:
     data = export_bytes("svg", design, report)
     ET.fromstring(data)  # was: "not well-formed (invalid token)"
     assert "us\ufffders".encode() in data
+
+
+def test_html_report_holds_no_raw_control_characters(tmp_path: Path) -> None:
+    from modeller.analysis import analyze
+    from modeller.export import export_text
+
+    design = load_design(_nasty_design_file(tmp_path))
+    report = analyze(design, simulation_years=0, sweeps=False)
+    html = export_text("html", design, report)
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", html)
+    assert "Pay\ufffd[2J" in html
