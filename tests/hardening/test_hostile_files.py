@@ -248,3 +248,26 @@ def test_html_report_holds_no_raw_control_characters(tmp_path: Path) -> None:
     html = export_text("html", design, report)
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", html)
     assert "Pay\ufffd[2J" in html
+
+
+def test_deeply_nested_zones_are_refused_in_linear_time() -> None:
+    """5 000 zones inside each other: the old loop check walked every chain with a list
+    (n·d² steps, hours); now one linear pass, and more than 64 levels is refused."""
+    n = 5000
+    nodes = [{"id": "z0", "kind": "region"}]
+    nodes += [{"id": f"z{i}", "kind": "zone", "parent": f"z{i - 1}"} for i in range(1, n)]
+    with hang_guard(60), pytest.raises(DesignError, match="nested regions/zones") as info:
+        loads_design(json.dumps(_doc(nodes=nodes, links=[])))
+    check_refusal(info.value)
+    assert "at most 64" in str(info.value)
+    ok = [{"id": "z0", "kind": "region"}] + [{"id": f"z{i}", "kind": "zone", "parent": f"z{i - 1}"}
+                                              for i in range(1, 65)]
+    assert len(loads_design(json.dumps(_doc(nodes=ok, links=[]))).nodes) == 65
+
+
+def test_a_long_container_loop_is_named_briefly() -> None:
+    n = 3000
+    nodes = [{"id": f"z{i}", "kind": "zone", "parent": f"z{(i + 1) % n}"} for i in range(n)]
+    with hang_guard(60), pytest.raises(DesignError, match="containers hold each other") as info:
+        loads_design(json.dumps(_doc(nodes=nodes, links=[])))
+    assert len(str(info.value)) < 600 and "more" in str(info.value)
