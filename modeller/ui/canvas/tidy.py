@@ -21,6 +21,8 @@ from ...model import geometry as geo
 H_GAP = 70.0  # between columns
 V_GAP = 30.0  # between boxes in a column
 PAD = 24.0  # inside a container, around what it holds
+CHIP_ROW = 28.0  # a replica chip's row at the top of a zone
+CHIP_ZONE_W = 240.0  # a zone with chips is at least this wide (room for a named chip)
 
 
 def layers(design: Design) -> dict[str, int]:
@@ -42,6 +44,10 @@ def layers(design: Design) -> dict[str, int]:
 def tidy_changes(design: Design) -> dict[str, dict[str, Any]]:
     """Field changes (x, y, and w, h for containers) that tidy the whole design."""
     layer = layers(design)
+    chips_in: dict[str, int] = {}  # zone -> how many replica chips it shows
+    for n in design.components():
+        for z in dict.fromkeys(n.spread):
+            chips_in[z] = chips_in.get(z, 0) + 1
     sizes: dict[str, tuple[float, float]] = {}
     rel: dict[str, tuple[float, float]] = {}  # child -> offset inside its parent's content
     key_of: dict[str, float | None] = {}
@@ -52,6 +58,8 @@ def tidy_changes(design: Design) -> dict[str, dict[str, Any]]:
         node = design.nodes[nid]
         if not node.is_container:
             k: float | None = float(layer.get(nid, 0))
+        elif nid in chips_in:
+            k = None  # zones that show replica chips line up in a row below the tiers
         else:
             inner = [key(c.id) for c in design.children(nid) if not c.is_note]
             inner = [x for x in inner if x is not None]
@@ -59,17 +67,24 @@ def tidy_changes(design: Design) -> dict[str, dict[str, Any]]:
         key_of[nid] = k
         return k
 
+    def chip_strip(cid: str) -> float:
+        """Room kept at the top of a zone for its replica chips (one row each)."""
+        return chips_in.get(cid, 0) * (CHIP_ROW)
+
     def arrange(cid: str | None) -> tuple[float, float]:
         """Place ``cid``'s children (offsets from its content's top-left); its content size."""
         kids = [c for c in design.children(cid) if not c.is_note]
         for c in kids:
             if c.is_container:
                 w, h = arrange(c.id)
+                strip = chip_strip(c.id)
                 if not any(not k.is_note for k in design.children(c.id)):
                     w0, h0 = geo.node_rect(c)[2:]
-                    sizes[c.id] = (max(w0, geo.CONTAINER_MIN[0]), max(h0, geo.CONTAINER_MIN[1]))
+                    sizes[c.id] = (max(w0, geo.CONTAINER_MIN[0]),
+                                   max(h0, geo.CONTAINER_MIN[1], strip + geo.CONTAINER_TITLE + PAD))
                 else:
-                    sizes[c.id] = (w + 2 * PAD, h + 2 * PAD + geo.CONTAINER_TITLE)
+                    sizes[c.id] = (max(w + 2 * PAD, CHIP_ZONE_W if strip else 0.0),
+                                   h + 2 * PAD + geo.CONTAINER_TITLE + strip)
             else:
                 sizes[c.id] = geo.node_rect(c)[2:]
         placed = [c for c in kids if key(c.id) is not None]
@@ -120,7 +135,7 @@ def tidy_changes(design: Design) -> dict[str, dict[str, Any]]:
             want: dict[str, Any] = {"x": x, "y": y}
             if c.is_container:
                 want["w"], want["h"] = sizes[c.id]
-                place(c.id, x + PAD, y + geo.CONTAINER_TITLE + PAD)
+                place(c.id, x + PAD, y + geo.CONTAINER_TITLE + PAD + chip_strip(c.id))
             old = {k: getattr(c, k) for k in want}
             if any(old[k] != v for k, v in want.items()):
                 changes[c.id] = want
