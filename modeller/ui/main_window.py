@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..model import Design, DesignError, load_design
 from .banner import Banner
+from .canvas.arrange import install_arrange
 from .canvas.scene import DesignScene
 from .canvas.view import CanvasView, design_files
 from .editor import FRAGMENT_MIME, Editor
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         install_start_page(self)
         install_help(self)
         install_suggest(self)
+        install_arrange(self)  # Arrange ▸ Tidy Layout, link routing, alignment guides
         self._dock_toggles.insertAction(self.failit.action, zones.toggleViewAction())
         self._status()
         self._connect()
