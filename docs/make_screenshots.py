@@ -6,7 +6,9 @@
 Writes ``start-page.png`` (the templates a new person sees first),
 ``multi-az-template.png`` (the multi-AZ template opened and analysed) and
 ``properties-preset.png`` (its database selected: the properties panel shows where
-the 99.95 % comes from). Each shot waits for the analysis worker to deliver the
+the 99.95 % comes from) and ``spread-zone-failed.png`` (the multi-AZ example, whose
+tiers are spread over three zones — a replica chip in every zone — with one zone
+failed in "Fail it" mode). Each shot waits for the analysis worker to deliver the
 report of exactly the design shown, so no screenshot has stale or missing numbers.
 Settings go to a throw-away folder: your recent files and preferences are untouched.
 """
@@ -24,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1440, 900)
 TEMPLATE = "multi-az-active-active"
 SELECTED = "db"  # the template's RDS Multi-AZ database, made from a preset
+SPREAD_EXAMPLE = "multi-az.arch.json"  # tiers spread over three zones
+FAILED_ZONE = "eu-west-1b"
 
 
 def _pump(app, seconds: float = 0.05) -> None:  # noqa: ANN001
@@ -99,6 +103,20 @@ def main(argv: list[str] | None = None) -> int:
         _pump(app)
         _wait_for_report(app, window)
         _shoot(app, window, args.out / "properties-preset.png")
+
+        from modeller.ui.paths import examples_dir
+
+        window.editor.undo_stack.setClean()
+        window.open_file(str(examples_dir() / SPREAD_EXAMPLE), ask=False)
+        _wait_for_report(app, window)
+        window.resize(*SIZE)
+        _pump(app)
+        window.view.fit()
+        window.failit.set_active(True)
+        window.failit.fail(FAILED_ZONE)
+        _pump(app, 0.3)
+        _shoot(app, window, args.out / "spread-zone-failed.png")
+        window.failit.set_active(False)
     finally:
         window.editor.undo_stack.setClean()
         window.shutdown()
