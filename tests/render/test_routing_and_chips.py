@@ -1,0 +1,45 @@
+"""Pure geometry of the drawing: orthogonal routes go around containers; chips fit zones."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+
+from modeller.model import design_from_dict
+from modeller.render.chips import place_chips, replica_counts
+from modeller.render.routing import _seg_hits, orthogonal_route
+
+
+def test_an_orthogonal_route_goes_around_a_zone_in_the_way():
+    src, dst = QRectF(0, 100, 160, 90), QRectF(600, 100, 160, 90)
+    zone = QRectF(250, 0, 250, 400)  # straight across would cut through it
+    pts = orthogonal_route(src, dst, [zone], [])
+    assert pts[0].x() == src.right() or pts[0].y() in (src.top(), src.bottom())
+    for p, q in zip(pts, pts[1:]):
+        assert p.x() == q.x() or p.y() == q.y()  # horizontal and vertical runs
+        assert not _seg_hits(p, q, zone)
+    assert dst.adjusted(-1, -1, 1, 1).contains(pts[-1])
+
+
+def test_straight_across_when_nothing_is_in_the_way():
+    src, dst = QRectF(0, 100, 160, 90), QRectF(400, 100, 160, 90)
+    pts = orthogonal_route(src, dst, [], [])
+    assert len(pts) == 2 and pts[0].y() == pts[1].y() == src.center().y()
+
+
+def test_replica_i_sits_in_spread_i_mod_len():
+    assert replica_counts(["a", "b", "c"], 3) == {"a": 1, "b": 1, "c": 1}
+    assert replica_counts(["a", "b"], 5) == {"a": 3, "b": 2}
+    assert replica_counts(["a", "b", "c"], 2) == {"a": 1, "b": 1, "c": 0}
+
+
+def test_chips_stay_inside_a_crowded_zone():
+    d = design_from_dict({"format": "modeller.design", "version": 1, "nodes": [
+        {"id": "z", "kind": "zone", "x": 0, "y": 0, "w": 200, "h": 140},
+        {"id": "big", "kind": "service", "parent": "z", "x": 20, "y": 40},
+        *[{"id": f"s{i}", "kind": "service", "x": 400, "y": 200 * i, "spread": ["z"], "replicas": 2}
+          for i in range(4)]]})
+    chips = place_chips(d, lambda nid, count, compact: 40.0 if compact else 150.0)
+    assert len(chips) == 4 and all(c.count == 2 for c in chips)
+    for c in chips:
+        x, y, w, h = c.rect
+        assert 0 <= x and x + w <= 200 and 30 <= y and y + h <= 140, c
