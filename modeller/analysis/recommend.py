@@ -45,9 +45,11 @@ How the search prunes, and when it is exhaustive
      available preset, "auto", spread) is evaluated first; when even it misses a target
      the search stops and says so (a heuristic: it assumes stronger levers never hurt;
      the brute-force property test checks it on random designs).
-  4. *Incumbent*: a greedy pass (each round applies the single-lever step that most
-     reduces the shortfall per unit of extra cost) finds a design that meets every
-     target, when it can, and its cost bounds the exact search.
+  4. *Incumbent*: a greedy pass finds a design that meets every target, when it can.
+     Each round first tries the obvious move (one more replica on every part a zone loss
+     overloads, else on the most important part), then the single-lever step that most
+     reduces the shortfall per unit of extra cost. Replicas the result does not need are
+     then taken back one at a time; its cost bounds the exact search.
   5. *Branch and bound*: combinations are enumerated best-first in increasing order of
      (cost a month, number of levers moved). The order is exact because both are sums
      over parts of per-part values and each part's values are sorted (the k-smallest-sums
@@ -56,10 +58,13 @@ How the search prunes, and when it is exhaustive
      evaluated exactly; nothing is skipped by a bound on availability.
   The result is **exhaustive over the lever space of steps 1-2** (``exhaustive=True``)
   whenever the best-first pass ends by finding the optimum or by reaching the incumbent
-  within ``max_evaluations``; otherwise the best design found is returned with
-  ``exhaustive=False`` and the report says so. Small designs (a few parts, a few values
-  each) are always exhaustive; a property test checks the cheapest option against brute
-  force over the same levers.
+  within ``max_evaluations`` and ``time_limit_s`` (default 60 s); otherwise the best
+  design found is returned with ``exhaustive=False`` and the report says so. Small
+  designs (a few parts, a few values each) are exhaustive in well under a second per
+  hundred candidates; a property test checks the cheapest option and the fewest-changes
+  option against brute force over the same levers. A big design is not: one live pass on
+  130 nodes takes about 1-2 s on a 2-core machine, so there the answer is the trimmed
+  incumbent improved for as long as the time limit allows.
 
 The "cost of each extra nine" curve (:func:`nines_cost`) runs the same search with the
 clients' availability SLOs replaced by a system availability level, for half-nine steps
@@ -84,6 +89,7 @@ from .report import MINUTES_PER_YEAR, Report, nines
 EXTRA_REPLICAS = 3
 MAX_NODES = 8
 MAX_EVALUATIONS = 2000
+TIME_LIMIT_S = 60.0  # a search stops here and says it is not exhaustive
 HEADROOM_EVALUATIONS = 40  # evaluations past the cheapest to look for more headroom
 HEADROOM_BUDGET = 0.25  # "most headroom" may cost this share of today's cost more than the cheapest
 SLO_EPS = 1e-15  # the engine's own tolerance for "meets the availability SLO"
@@ -513,6 +519,16 @@ class _Searcher:
         for _ in range(max_rounds):
             if cur.feasible:
                 return combo
+            if self.out_of_budget:
+                return None
+            # the obvious move first (one evaluation): one more replica on every part that
+            # a failing zone overloads, or else on the most important part
+            quick = self._obvious_move(combo, cur)
+            if quick is not None:
+                ev = self.evaluate(quick)
+                if ev.report is not None and (ev.feasible or ev.short < cur.short - 1e-12):
+                    combo, cur = quick, ev
+                    continue
             best: tuple[float, tuple[int, ...], _Eval] | None = None
             for pos, nid in enumerate(self.nodes):
                 here = self.options[nid][combo[pos]]
@@ -534,6 +550,50 @@ class _Searcher:
                 return None
             combo, cur = best[1], best[2]
         return combo if cur.feasible else None
+
+    def polish(self, combo: tuple[int, ...]) -> tuple[int, ...]:
+        """Take back, one part at a time, replicas the greedy pass added that are not
+        needed (the design must still meet every target)."""
+        self.stage = "trimming the first design"
+        changed = True
+        while changed:
+            changed = False
+            for pos in range(len(self.nodes)):
+                fewer = self._step_replicas(combo, pos, -1)
+                if fewer is None or self.out_of_budget:
+                    continue
+                if self.evaluate(fewer).feasible:
+                    combo, changed = fewer, True
+        return combo
+
+    def _step_replicas(self, combo: tuple[int, ...], pos: int, step: int = 1) -> tuple[int, ...] | None:
+        nid = self.nodes[pos]
+        here = self.options[nid][combo[pos]]
+        for j, opt in enumerate(self.options[nid]):
+            if opt.spec and here.spec and opt.spec[1] == here.spec[1] + step and \
+                    opt.spec[0] == here.spec[0] and opt.spec[2:] == here.spec[2:]:
+                return combo[:pos] + (j,) + combo[pos + 1:]
+        return None
+
+    def _obvious_move(self, combo: tuple[int, ...], cur: _Eval) -> tuple[int, ...] | None:
+        rep = cur.report
+        if rep is None:
+            return None
+        hot = {nid for f in rep.failures if f.kind == "zone" for nid in f.overloaded}
+        moved = combo
+        if cur.verdict.get("zones") is False and hot:
+            for pos, nid in enumerate(self.nodes):
+                if nid in hot:
+                    nxt = self._step_replicas(moved, pos)
+                    moved = nxt if nxt is not None else moved
+            if moved != combo:
+                return moved
+        ranked = sorted(range(len(self.nodes)),
+                        key=lambda p: -(rep.nodes[self.nodes[p]].birnbaum
+                                        if self.nodes[p] in rep.nodes else 0.0))
+        for pos in ranked[:1]:
+            return self._step_replicas(combo, pos)
+        return None
 
     # -- best-first enumeration ---------------------------------------------------
     def best_first(self, order: str, bound: tuple[int, int] | None,
@@ -603,33 +663,58 @@ def _one_step(here: NodeOption, there: NodeOption) -> bool:
 
 def candidate_nodes(design: Design, report: Report, targets: Sequence[Target],
                     verdict: dict[str, bool | None], max_nodes: int = MAX_NODES) -> list[str]:
-    """The parts worth changing for the missed targets, most important first."""
-    score: dict[str, float] = {}
+    """The parts worth changing for the missed targets, most important first.
+
+    Each missed kind of target ranks its own parts (availability: Birnbaum importance and
+    downtime contribution; zones: how many failing zone scenarios take the part down or
+    overload it, then its utilisation; latency: the part's own p99 on the client's path);
+    the lists are merged in turn, so one target cannot crowd out another's parts. Parts a
+    zone loss overloads come first: each of them must change for that target to be met."""
     comps = [nid for nid, n in design.nodes.items()
              if not n.is_container and n.role is not Role.SOURCE and nid in report.nodes]
+    order = {nid: i for i, nid in enumerate(design.nodes)}
     missed = {t.kind for t in targets if verdict.get(t.key) is False}
+    lists: list[list[str]] = []
     if missed & {"availability", "system_availability"}:
+        score = {}
         for nid in comps:
             r = report.nodes[nid]
             s = max(r.birnbaum, 0.0) + r.downtime_contribution_minutes / MINUTES_PER_YEAR
             if s > 0:
-                score[nid] = score.get(nid, 0.0) + s
+                score[nid] = s
+        lists.append(sorted(score, key=lambda n: (-score[n], order[n])))
     if "zones" in missed:
+        score = {}
         for f in report.failures:
             if f.kind == "zone" and not (f.survives and not f.overloaded):
-                for nid in [*f.nodes_down, *f.overloaded, *getattr(f, "hot", [])]:
+                down = set(f.nodes_down) if f.clients_down else set()
+                for nid in {*down, *f.overloaded, *getattr(f, "hot", [])}:
                     if nid in comps:
-                        score[nid] = score.get(nid, 0.0) + 1.0
+                        u = report.nodes[nid].utilization or 0.0
+                        score[nid] = score.get(nid, 0.0) + (2.0 if nid in f.overloaded else 1.0) \
+                            + min(u, 10.0) / 100.0
+        lists.append(sorted(score, key=lambda n: (-score[n], order[n])))
     if "latency" in missed:
+        score = {}
         for t in targets:
             if t.kind == "latency" and verdict.get(t.key) is False and t.client:
                 for nid in _reachable(design, t.client):
                     if nid in comps:
                         r = report.nodes[nid]
                         lat = r.latency_ms.p99 if r.latency_ms is not None else 0.0
-                        score[nid] = score.get(nid, 0.0) + 0.5 + (lat if math.isfinite(lat) else 1e6) / 1e3
-    ranked = sorted(score, key=lambda nid: (-score[nid], list(design.nodes).index(nid)))
-    return ranked[:max_nodes]
+                        score[nid] = score.get(nid, 0.0) + (lat if math.isfinite(lat) else 1e9)
+        lists.append(sorted(score, key=lambda n: (-score[n], order[n])))
+    out: list[str] = []
+    if "zones" in missed:  # every part a zone loss overloads must change: those come first
+        must = sorted({nid for f in report.failures if f.kind == "zone"
+                       for nid in f.overloaded if nid in comps},
+                      key=lambda n: (-(report.nodes[n].utilization or 0.0), order[n]))
+        out.extend(must[:max_nodes])
+    for rank in range(max((len(x) for x in lists), default=0)):
+        for ranked in lists:
+            if rank < len(ranked) and ranked[rank] not in out and len(out) < max_nodes:
+                out.append(ranked[rank])
+    return out
 
 
 def lever_space(design: Design, report: Report, targets: Sequence[Target],
@@ -681,7 +766,7 @@ def _option(label: str, design: Design, searcher: _Searcher | None, combo: tuple
 
 def recommend(design: Design, *, presets: Iterable[Any] | None = None,
               max_nodes: int = MAX_NODES, extra_replicas: int = EXTRA_REPLICAS,
-              max_evaluations: int = MAX_EVALUATIONS, time_limit_s: float | None = None,
+              max_evaluations: int = MAX_EVALUATIONS, time_limit_s: float | None = TIME_LIMIT_S,
               availability_level: float | None = None, progress: Progress | None = None,
               cancelled: Cancelled | None = None) -> Recommendation:
     """The cheapest changes that meet every target, up to three options (module docstring).
@@ -734,6 +819,8 @@ def recommend(design: Design, *, presets: Iterable[Any] | None = None,
                               nodes, searcher.evaluations, False, space)
 
     incumbent = searcher.greedy(identity)
+    if incumbent is not None:
+        incumbent = searcher.polish(incumbent)
     bound = searcher.key(incumbent, "cost") if incumbent is not None else None
     searcher.stage = "searching for the cheapest design"
     cheapest, proven, more = searcher.best_first("cost", bound, after_first=HEADROOM_EVALUATIONS)
@@ -876,7 +963,8 @@ def max_design(design: Design, nodes: Sequence[str], options: dict[str, list[Nod
 
 
 def nines_cost(design: Design, *, presets: Iterable[Any] | None = None, up_to: float = 2.0,
-               step: float = 0.5, max_evaluations: int = 600, progress: Progress | None = None,
+               step: float = 0.5, max_evaluations: int = 600, time_limit_s: float | None = 20.0,
+               progress: Progress | None = None,
                cancelled: Cancelled | None = None) -> list[dict[str, Any]]:
     """The cheapest design for each availability level from the current one to ``up_to``
     more nines (half-nine steps): rows of {"level", "nines", "cost_month", "delta",
@@ -894,7 +982,8 @@ def nines_cost(design: Design, *, presets: Iterable[Any] | None = None, up_to: f
             if progress is not None:
                 progress(i * budget + done, budget * len(levels), f"level {_pct(level)}: {stage}")
         rec = recommend(design, presets=presets, availability_level=level,
-                        max_evaluations=max_evaluations, progress=prog, cancelled=cancelled)
+                        max_evaluations=max_evaluations, time_limit_s=time_limit_s, progress=prog,
+                        cancelled=cancelled)
         best = rec.options[0] if rec.options else (rec.current if rec.current.meets_all else None)
         if best is None:
             rows.append({"level": level, "nines": -math.log10(1.0 - level), "cost_month": None,

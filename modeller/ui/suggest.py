@@ -40,7 +40,7 @@ from .insights.sweep_worker import JobCancelled, SweepWorker
 HIGHLIGHT = QColor("#d97706")  # amber: "this option changes me"
 PROGRESS_AFTER_MS = 1000  # searches shorter than this show no progress bar
 LABELS = {"cheapest": "Cheapest", "fewest changes": "Fewest changes",
-          "most headroom": "Most headroom"}
+          "most headroom": "Most headroom", "closest": "Closest (still misses a target)"}
 
 
 class _Progress(QObject):
@@ -158,7 +158,8 @@ class NinesCostChart(ChartWidget):
         self.curve = pg.PlotDataItem(antialias=True, symbol="o", symbolSize=9)
         self.plot.addItem(self.curve)
         self.labels: list[pg.TextItem] = []
-        self.out_lines: list[pg.InfiniteLine] = []
+        self.out_lines: list[pg.InfiniteLine] = []  # one dashed line per level out of reach
+        self.shades: list[pg.LinearRegionItem] = []
         self.rows: list[dict[str, Any]] = []
         self.restyle()
         self.set_title("<b>Cost of each extra nine</b>")
@@ -182,9 +183,9 @@ class NinesCostChart(ChartWidget):
 
     def _redraw(self) -> None:
         st = getattr(self, "_st", None) or self.style_
-        for item in [*self.labels, *self.out_lines]:
+        for item in [*self.labels, *self.out_lines, *self.shades]:
             self.plot.removeItem(item)
-        self.labels, self.out_lines = [], []
+        self.labels, self.out_lines, self.shades = [], [], []
         xs, ys = self.points()
         if not xs:
             self.show_hint("No availability level above the current one is within reach of "
@@ -200,19 +201,34 @@ class NinesCostChart(ChartWidget):
             self.plot.addItem(label)
             self.labels.append(label)
         out = [float(r["nines"]) for r in self.rows if not r["reachable"]]
-        for x in out:
-            line = pg.InfiniteLine(pos=x, angle=90, movable=False, label="out of reach",
-                                   labelOpts={"position": 0.12, "color": st.foreground})
-            line.setPen(pg.mkPen(st.muted, width=1.2, style=Qt.PenStyle.DashLine))
-            self.plot.addItem(line)
-            self.out_lines.append(line)
         allx = xs + out
         lo, hi = min(allx), max(allx)
         span = max(hi - lo, 0.5)
-        self.plot.setXRange(lo - 0.12 * span, hi + 0.2 * span, padding=0)
+        x0, x1 = lo - 0.12 * span, hi + 0.15 * span
+        self.plot.setXRange(x0, x1, padding=0)
         ylo, yhi = min(ys), max(ys)
-        yspan = max(yhi - ylo, 1.0)
-        self.plot.setYRange(ylo - 0.45 * yspan, yhi + 0.55 * yspan, padding=0)
+        yspan = max(yhi - ylo, 0.25 * abs(yhi), 1.0)  # room for the labels on a flat curve
+        y0, y1 = ylo - 0.45 * yspan, yhi + 0.55 * yspan
+        self.plot.setYRange(y0, y1, padding=0)
+        for x in out:
+            line = pg.InfiniteLine(pos=x, angle=90, movable=False)
+            line.setPen(pg.mkPen(st.muted, width=1.2, style=Qt.PenStyle.DashLine))
+            self.plot.addItem(line)
+            self.out_lines.append(line)
+        if out:  # one label over the levels these levers cannot reach
+            first = min(out)
+            shade = QColor(st.muted)
+            shade.setAlphaF(0.12)
+            region = pg.LinearRegionItem(values=(first - 0.2, x1), movable=False,
+                                         brush=pg.mkBrush(shade), pen=pg.mkPen(None))
+            self.plot.addItem(region)
+            self.shades.append(region)
+            # bottom right: the cost curve rises to the right, so that corner stays clear
+            note = pg.TextItem("out of reach", anchor=(1.0, 1.0), color=st.foreground)
+            note.setFont(st.font)
+            note.setPos(x1, y0)
+            self.plot.addItem(note)
+            self.labels.append(note)
         steps = len(xs) - 1
         self.set_title(f"<b>Cost of each extra nine</b> — cheapest design per half nine "
                        f"({steps} level{'s' if steps != 1 else ''} within reach"
@@ -233,8 +249,12 @@ class SuggestPanel(QWidget):
         self.worker.failed.connect(self._on_failed)
         self._progress = _Progress(self)
         self._progress.step.connect(self._on_step)
+        self._nines_progress = _Progress(self)
+        self._nines_progress.step.connect(self._on_nines_step)
         self.design: Design | None = None
         self.revision: int | None = None  # the design revision the options answer
+        self.searched: Design | None = None  # ... and the design itself
+        self._search = 0  # the newest search's id (a result answers it or is dropped)
         self.recommendation: Any = None
         self.nines_rows: list[dict[str, Any]] = []
         self.cards: list[OptionCard] = []
@@ -306,17 +326,29 @@ class SuggestPanel(QWidget):
             return
         snapshot = self.design.copy()
         self.revision = self.design.revision
+        self.searched = self.design
+        self._search += 1
+        self.recommendation = None
+        self.nines_rows = []
+        self.notes.setText("")
+        self.notes.setToolTip("")
         self._clear_cards()
         self.status.setText("Searching…")
         self.progress.setRange(0, 0)
-        self.worker.request("recommend", self.revision, recommend_job(snapshot, self._progress))
-        self.worker.request("nines", self.revision, nines_job(snapshot.copy(), self._progress))
+        self.worker.request("recommend", self._search, recommend_job(snapshot, self._progress))
+        self.worker.request("nines", self._search, nines_job(snapshot.copy(), self._nines_progress))
+        self.chart.rows = []
+        self.chart.set_title("<b>Cost of each extra nine</b> <i>(computing…)</i>")
+        self.chart.show_hint("Finding the cheapest design for each half nine…")
         self.find_button.setEnabled(False)
         self._show_progress_timer.start(PROGRESS_AFTER_MS)
 
     def cancel(self) -> None:
         self.worker.cancel("recommend")
         self.worker.cancel("nines")
+        if not self.chart.rows:
+            self.chart.set_title("<b>Cost of each extra nine</b>")
+            self.chart.show_hint("Search cancelled.")
         self._done("Search cancelled.")
 
     @property
@@ -328,16 +360,21 @@ class SuggestPanel(QWidget):
             self.progress.setVisible(True)
             self.cancel_button.setVisible(True)
 
+    def _on_nines_step(self, done: int, budget: int, stage: str) -> None:
+        if self.worker.in_flight("nines") is not None:
+            self.chart.show_hint(f"Finding the cheapest design for each half nine… {done} "
+                                 f"design{'s' if done != 1 else ''} evaluated ({stage})")
+
     def _on_step(self, done: int, budget: int, stage: str) -> None:
-        if self.worker.in_flight("recommend") is None and self.worker.in_flight("nines") is None:
+        if self.worker.in_flight("recommend") is None:
             return
-        self.progress.setRange(0, max(budget, 1))
-        self.progress.setValue(min(done, budget))
-        self.progress.setFormat(f"{done} designs")
-        self.progress.setToolTip(stage)
+        # the budget is a ceiling, not a forecast: a busy bar, and the count in words
+        self.progress.setRange(0, 0)
+        self.progress.setToolTip(f"at most {budget} designs")
+        self.status.setText(f"Searching… {done} design{'s' if done != 1 else ''} evaluated ({stage})")
 
     def _on_result(self, kind: str, key: Any, result: Any) -> None:
-        if key != self.revision:
+        if key != self._search:
             return
         if kind == "recommend":
             self.recommendation = result
@@ -364,6 +401,8 @@ class SuggestPanel(QWidget):
         for card in self.cards:
             card.hovered.disconnect()
             self.cards_layout.removeWidget(card)
+            card.hide()
+            card.setParent(None)  # gone now, not at the next event-loop turn
             card.deleteLater()
         self.cards = []
         self.hovered.emit([])
@@ -381,7 +420,8 @@ class SuggestPanel(QWidget):
                                 f"a month ({rec.evaluations} designs evaluated"
                                 + (", exhaustive)" if rec.exhaustive else ", not exhaustive)"))
         else:
-            self.status.setText("No option meets every target. " + " ".join(rec.why))
+            why = " ".join(w[:1].upper() + w[1:] for w in rec.why)
+            self.status.setText("No option meets every target. " + why)
             if rec.closest is not None:
                 shown = [rec.closest]
         for opt in shown:
@@ -396,7 +436,8 @@ class SuggestPanel(QWidget):
         self._update_stale()
 
     def _update_stale(self) -> None:
-        stale = self.design is None or self.revision is None or self.design.revision != self.revision
+        stale = (self.design is None or self.revision is None or self.design is not self.searched
+                 or self.design.revision != self.revision)
         for card in self.cards:
             card.apply_button.setEnabled(not stale)
             card.apply_button.setToolTip("The design changed since the search: find options again"
@@ -467,7 +508,8 @@ class Suggest(QObject):
 
         editor = self.window.editor  # type: ignore[attr-defined]
         design = editor.design
-        if self.panel.revision is None or design.revision != self.panel.revision:
+        if self.panel.revision is None or design is not self.panel.searched \
+                or design.revision != self.panel.revision:
             self.window.show_status("The design changed since the search: find options again")  # type: ignore[attr-defined]
             return False
         self.highlight([])

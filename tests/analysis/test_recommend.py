@@ -146,7 +146,7 @@ def _brute_force(design, max_nodes: int, extra: int):
     verdict = check_targets(design, base, targets)
     nodes, options = lever_space(design, base, targets, verdict, max_nodes=max_nodes,
                                  extra_replicas=extra)
-    best = None
+    best = fewest = None
     for combo in itertools.product(*(options[n] for n in nodes)):
         d = design.copy()
         for opt in combo:
@@ -160,7 +160,9 @@ def _brute_force(design, max_nodes: int, extra: int):
         if all(x is not False for x in v.values()):
             key = (round(rep.system.cost_month * 100), sum(o.n_levers for o in combo))
             best = key if best is None else min(best, key)
-    return best, math.prod(len(options[n]) for n in nodes) if nodes else 1
+            few = (key[1], key[0])
+            fewest = few if fewest is None else min(fewest, few)
+    return best, fewest, math.prod(len(options[n]) for n in nodes) if nodes else 1
 
 
 SEEDS = range(40)
@@ -184,13 +186,13 @@ def _with_slo(seed: int):
     return design
 
 
-def test_cheapest_equals_brute_force_on_small_random_designs():
+def test_cheapest_and_fewest_equal_brute_force_on_small_random_designs():
     checked = found = 0
     for seed in SEEDS:
         design = _with_slo(seed)
         if design is None:
             continue
-        want, space = _brute_force(design, max_nodes=2, extra=2)
+        want, want_fewest, space = _brute_force(design, max_nodes=2, extra=2)
         if space > 300:
             continue
         rec = recommend(design, max_nodes=2, extra_replicas=2)
@@ -204,6 +206,10 @@ def test_cheapest_equals_brute_force_on_small_random_designs():
         got = (round(best.cost_month * 100), best.levers)
         assert got == want, f"seed {seed}"
         assert rec.exhaustive
+        # "fewest changes" is its own option only when it differs from the cheapest
+        few = next((o for o in rec.options if o.label == "fewest changes"), best)
+        assert (few.levers, round(few.cost_month * 100)) == want_fewest, f"seed {seed}"
+        assert all(o.meets_all for o in rec.options)
         if checked >= 12:
             break
     assert checked >= 8 and found >= 4
