@@ -106,6 +106,7 @@ class Banner(QFrame):
         self.headroom = Metric("headroom (demand ×)")
         self.spofs = Metric("single points of failure")
         self.slo = Metric("client SLOs")
+        self.separators: list[QFrame] = []
         for m in (self.availability, self.downtime, self.headroom, self.spofs, self.slo):
             lay.addWidget(m)
             if m is not self.slo:
@@ -113,6 +114,7 @@ class Banner(QFrame):
                 sep.setFrameShape(QFrame.Shape.VLine)
                 sep.setStyleSheet("color: #cbd5e1;")
                 lay.addWidget(sep)
+                self.separators.append(sep)
         self.state = QLabel()
         self.state.setStyleSheet("color: #64748b; font-size: 8pt;")
         self.state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -135,10 +137,21 @@ class Banner(QFrame):
         elif self.state.text() == "analysing…":
             self.state.setText("")
 
+    def _numbers_shown(self, shown: bool) -> None:
+        """Metrics (with numbers) or only the state line (a message across the banner)."""
+        for w in (*self.metrics(), *self.separators):
+            w.setVisible(shown)
+        self.state.setAlignment((Qt.AlignmentFlag.AlignRight if shown else Qt.AlignmentFlag.AlignLeft)
+                                | Qt.AlignmentFlag.AlignVCenter)
+        self.state.setStyleSheet("color: #64748b; font-size: 8pt;" if shown else
+                                 "color: #334155; font-size: 10pt; padding: 6px 4px;")
+
     def show_message(self, text: str, error: bool = False) -> None:
-        """No numbers to show: say why (no clients yet, analysis unavailable, an error)."""
+        """No numbers to show: say why (no clients yet, analysis unavailable, an error),
+        across the whole banner instead of a column of dashes."""
         for m in (self.availability, self.downtime, self.headroom, self.spofs, self.slo):
             m.set("—", caption=m.caption_default)
+        self._numbers_shown(False)
         self.state.setText(text)
         self.state.setToolTip(text)
         self._set_state("error" if error else "none")
@@ -150,7 +163,9 @@ class Banner(QFrame):
 
     def width_at(self, level: int) -> int:
         """The banner's width at a density level: its metrics, separators and margins, plus
-        room for a short state note."""
+        room for a short state note (a message alone wraps to any width)."""
+        if self.slo.isHidden():
+            return 200
         lay = self.layout()
         m = lay.contentsMargins()
         parts = [mt.width_at(level) for mt in self.metrics()]
@@ -195,6 +210,7 @@ class Banner(QFrame):
             self.show_message(f"Not connected: {who} {'links' if len(unconnected) == 1 else 'link'} to "
                               "nothing yet — drag from a client's edge dot to the part it calls")
             return
+        self._numbers_shown(True)
         self._show_report(report, s, clients, unconnected)
         self._changed()
 

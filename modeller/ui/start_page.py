@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -111,6 +113,12 @@ def _draw_design(design: Any, pm: QPixmap) -> None:
 
 
 # -- the page ----------------------------------------------------------------------
+def _wraps(label: QLabel) -> None:
+    """Wrap to the width the layout gives (not demand the width of the longest line)."""
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    label.setMinimumWidth(80)
+
 class _TemplateRow(QFrame):
     """One template: thumbnail, title, its note and an Open button; a click opens it."""
 
@@ -137,6 +145,7 @@ class _TemplateRow(QFrame):
         head = QHBoxLayout()
         self.title = QLabel(template.title)
         self.title.setStyleSheet("font-size: 12pt; font-weight: 600; color: #0f172a; border: none;")
+        _wraps(self.title)
         head.addWidget(self.title, 1)
         self.open_button = QPushButton("Open")
         self.open_button.setToolTip(f"Open “{template.title}” as a new, untitled design")
@@ -148,6 +157,7 @@ class _TemplateRow(QFrame):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #334155; border: none;")
         self.note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        _wraps(self.note)
         text.addWidget(self.note, 1)
         lay.addLayout(text, 1)
 
@@ -187,8 +197,8 @@ class StartPage(QFrame):
         sub = QLabel("Each template is a small, working design that teaches one availability idea — "
                      "its numbers appear as soon as it opens. It opens as a new, untitled design: "
                      "change anything, the template itself stays as it is.")
-        sub.setWordWrap(True)
         sub.setStyleSheet("color: #475569;")
+        _wraps(sub)
         titles.addWidget(title)
         titles.addWidget(sub)
         head.addLayout(titles, 1)
@@ -204,6 +214,8 @@ class StartPage(QFrame):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # the notes wrap to the width there is: never a sideways scrollbar hiding their ends
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         body.setObjectName("startBody")
         body.setStyleSheet("#startBody { background: #f1f5f9; }")
@@ -228,10 +240,11 @@ class StartPage(QFrame):
         self.show_at_start.setChecked(show_at_startup())
         self.show_at_start.toggled.connect(set_show_at_startup)
         foot.addWidget(self.show_at_start)
-        foot.addStretch(1)
         hint = QLabel("Help ▸ Modeller Help (F1) explains the badges, colours and numbers.")
         hint.setStyleSheet("color: #64748b; font-size: 8pt;")
-        foot.addWidget(hint)
+        _wraps(hint)
+        hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        foot.addWidget(hint, 1)
         outer.addLayout(foot)
 
     def template_ids(self) -> list[str]:
@@ -319,7 +332,8 @@ class _Overlay(QObject):
                     self._hidden_docks.append(dock)
         else:
             for dock in self._hidden_docks:
-                dock.show()
+                if shiboken6.isValid(dock):  # a dock may have been deleted meanwhile
+                    dock.show()
             self._hidden_docks = []
 
     def show(self) -> None:
