@@ -415,9 +415,12 @@ class SuggestPanel(QWidget):
             self.status.setText("The design as drawn meets every target: nothing to change.")
         elif rec.found:
             best = rec.options[0]
-            self.status.setText(f"{len(shown)} option{'s' if len(shown) != 1 else ''} meet every "
-                                f"target; the cheapest costs {_signed_money(best.delta_cost_month)} "
-                                f"a month ({rec.evaluations} designs evaluated"
+            n = len(shown)
+            cost = ("costs nothing more" if abs(best.delta_cost_month) < 0.005 else
+                    f"costs {_signed_money(best.delta_cost_month)} a month")
+            self.status.setText(f"{n} option{'s' if n != 1 else ''} meet{'s' if n == 1 else ''} "
+                                f"every target; the cheapest {cost} ({rec.evaluations} designs "
+                                "evaluated"
                                 + (", exhaustive)" if rec.exhaustive else ", not exhaustive)"))
         else:
             why = " ".join(w[:1].upper() + w[1:] for w in rec.why)
