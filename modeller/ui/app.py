@@ -9,6 +9,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from . import lifecycle
+from .crashlog import install_crash_reporter, log, versions_line
 from .files import APPLICATION, ORGANISATION, Recovery, find_recoveries
 from .main_window import MainWindow
 from .paths import icon_path
@@ -68,12 +70,22 @@ def offer_recovery(window: MainWindow, recoveries: list[Recovery]) -> list[MainW
 
 
 def run(files: list[str]) -> int:
-    """Open the main window (one per file given), offer crash recovery, run the event loop."""
+    """Open the main window (one per file given), offer crash recovery, run the event loop.
+
+    Returns 0 after a normal quit, 128 + the signal's number after SIGINT, SIGTERM or
+    SIGHUP (see :mod:`.lifecycle`); errors no code catches go to the log (:mod:`.crashlog`).
+    """
     app = application()
+    reporter = install_crash_reporter()
+    ending = lifecycle.install(app)
+    reporter.interrupted.connect(ending.interrupted)
+    log.info("Modeller starting (%s)", versions_line())
     windows: list[MainWindow] = []
     first = MainWindow()
     windows.append(first)
     recovered = offer_recovery(first, find_recoveries())
+    if ending.code is not None:  # a signal came while a recovery question was open
+        return ending.code
     windows.extend(w for w in recovered if w is not first)
     for i, f in enumerate(files):
         target = first if i == 0 and not recovered else MainWindow()
@@ -89,4 +101,6 @@ def run(files: list[str]) -> int:
     app._modeller_windows = windows  # type: ignore[attr-defined]  # keep them alive
     opener = FileOpenFilter(windows)
     app.installEventFilter(opener)
-    return app.exec()
+    code = lifecycle.exit_status(app.exec())
+    log.info("Modeller ended (exit code %d)", code)
+    return code

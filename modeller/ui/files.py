@@ -278,6 +278,8 @@ class Autosaver(QObject):
             keeper(self._window)
         self._written: tuple[int, int] | None = None
         self._generation = 0
+        self._stopped = False
+        self._orphaned = False  # set when the app ends without a close (see leave_for_recovery)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.autosave)
@@ -308,7 +310,8 @@ class Autosaver(QObject):
         try:
             write_text(self.path, dumps_design(design), private=True)
             original = self._path_source()
-            meta = {"pid": os.getpid(), "original": original, "saved_at": time.time(), "name": design.name}
+            pid = 0 if self._orphaned else os.getpid()  # 0: "the session is gone, offer it"
+            meta = {"pid": pid, "original": original, "saved_at": time.time(), "name": design.name}
             write_text(self.meta_path, json.dumps(meta), private=True)
         except (OSError, DesignError) as exc:
             self.error.emit(f"Autosave failed: {exc}")
@@ -326,7 +329,23 @@ class Autosaver(QObject):
                 pass
         self._written = None
 
+    @property
+    def stopped(self) -> bool:
+        """True once :meth:`stop` ran (the window closed, or the app is ending)."""
+        return self._stopped
+
+    def leave_for_recovery(self) -> bool:
+        """The app ends without closing its windows (a signal, the session ending): write
+        the unsaved changes now, marked as left by a session that is gone, so the next start
+        offers them (with nothing unsaved, remove the recovery file). Calling it again
+        writes only what changed since."""
+        if not self._orphaned:
+            self._orphaned = True
+            self._written = None  # rewrite the meta file with the new mark
+        return self.autosave()
+
     def stop(self) -> None:
+        self._stopped = True
         self.timer.stop()
         self.soon.stop()
         self._session.unlock()

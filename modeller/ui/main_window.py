@@ -38,6 +38,7 @@ from .failit import install_failit
 from .fields import plural
 from .files import Autosaver, RecentFiles, Recovery, save_design_file
 from .folders import last_folder, remember_folder
+from .crashlog import install_diagnostics
 from .help import install_help
 from .insights.panel import InsightsPanel
 from .locks import check_and_lock, release_locks
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         install_help(self)
         install_suggest(self)
         install_arrange(self)  # Arrange ▸ Tidy Layout, link routing, alignment guides
+        install_diagnostics(self)  # Help ▸ Show Log Folder, Copy Diagnostics
         self._dock_toggles.insertAction(self.failit.action, zones.toggleViewAction())
         self._status()
         self._connect()

@@ -1,0 +1,111 @@
+"""Ending without dialogs, in-process: a real signal through the wake-up socket, the
+session ending, and a window that was already closed. (The real app under SIGINT and
+SIGTERM: tests/hardening/test_signals.py.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+
+import pytest
+
+from modeller.model import design_to_dict, loads_design
+from modeller.ui import lifecycle
+from modeller.ui.files import find_recoveries
+from modeller.ui.locks import lock_path
+
+from .conftest import EXAMPLES, make_window
+
+
+@pytest.fixture(autouse=True)
+def private_log(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+    monkeypatch.setenv("MODELLER_LOG_DIR", str(tmp_path / "log"))
+
+
+@pytest.fixture
+def edited(qtbot, tmp_path):  # noqa: ANN001, ANN201
+    path = tmp_path / "work" / "shop.arch.json"
+    path.parent.mkdir()
+    shutil.copy(EXAMPLES / "multi-az.arch.json", path)
+    w = make_window(qtbot, autosave=True)
+    assert w.open_file(str(path), ask=False)
+    w.editor.move({"web": (40.0, 0.0)})
+    assert lock_path(path).exists() and not w.editor.undo_stack.isClean()
+    return w, path
+
+
+def _meta(w) -> dict:  # noqa: ANN001
+    return json.loads(w.autosaver.meta_path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix", reason="POSIX signals")
+def test_a_real_sigint_ends_every_window_without_a_dialog(qtbot, edited) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QApplication
+
+    w, path = edited
+    expected = design_to_dict(w.editor.design)
+    app = QApplication.instance()
+    lc = lifecycle.Lifecycle(app)
+    exits: list[int] = []
+    lc.exit = exits.append  # the test's event loop must go on
+    lc.install()
+    try:
+        os.kill(os.getpid(), signal.SIGINT)  # no KeyboardInterrupt: the handler only notes it
+        qtbot.waitUntil(lambda: lc.code is not None, timeout=5000)
+    finally:
+        lc.uninstall()
+    assert lc.code == 130 and exits and exits[0] == 130
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    assert w.autosaver.stopped and not w.isVisible()
+    assert not lock_path(path).exists()  # the design file's lock is released
+    assert not w.autosaver.lock_path.exists()  # and the session's
+    assert _meta(w)["pid"] == 0  # "this session is gone": offered next start
+    found = find_recoveries()
+    assert [r.path for r in found] == [w.autosaver.path]
+    assert design_to_dict(found[0].load()) == expected
+    assert found[0].original == str(path.resolve())
+
+
+def test_edits_after_the_end_still_reach_the_recovery_file(qtbot, edited) -> None:  # noqa: ANN001
+    w, _path = edited
+    assert lifecycle.end_window(w) is True
+    w.editor.move({"app": (0.0, 40.0)})  # an input event that was already queued
+    assert lifecycle.end_window(w) is True  # aboutToQuit ends them again: writes only news
+    saved = loads_design(w.autosaver.path.read_text(encoding="utf-8"))
+    assert design_to_dict(saved) == design_to_dict(w.editor.design)
+
+
+def test_a_clean_window_leaves_no_recovery_file(qtbot, edited) -> None:  # noqa: ANN001
+    w, path = edited
+    assert w.save()
+    assert lifecycle.end_window(w) is False
+    assert not w.autosaver.path.exists() and not lock_path(path).exists()
+    assert find_recoveries() == []
+
+
+def test_a_window_closed_normally_is_left_alone(qtbot, edited, monkeypatch) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMessageBox
+
+    w, _path = edited
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    assert w.close()  # File ▸ Quit, "Discard"
+    assert lifecycle.end_window(w) is False
+    assert not w.autosaver.path.exists()  # the discarded edit is not resurrected
+    assert find_recoveries() == []
+
+
+def test_the_session_ending_writes_the_recovery_file_and_keeps_the_window(qtbot, edited) -> None:  # noqa: ANN001
+    w, path = edited
+    assert lifecycle.keep_for_session_end() == ["shop.arch.json"]
+    assert design_to_dict(loads_design(w.autosaver.path.read_text(encoding="utf-8"))) == \
+        design_to_dict(w.editor.design)
+    assert _meta(w)["pid"] == os.getpid()  # still running: a logout may be cancelled
+    assert not w.autosaver.stopped and lock_path(path).exists()
+    assert find_recoveries() == []  # our own, live session is not offered to ourselves
+
+
+def test_exit_codes() -> None:
+    assert lifecycle.exit_code(signal.SIGINT) == 130
+    assert lifecycle.exit_code(signal.SIGTERM) == 143
