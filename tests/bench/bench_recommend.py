@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> None:
     for name in EXAMPLES:
         design = load_design(resource_path("examples") / f"{name}.arch.json")
         print(_row(name, design, args.nines), flush=True)
+    design = load_design(resource_path("examples") / "multi-az.arch.json")
+    design.nodes["web"].spread, design.nodes["web"].parent = [], "eu-west-1a"
+    design.nodes["users"].slo["availability"] = 0.9995
+    print(_row("multi-az, web in one zone, SLO 99.95 %", design, args.nines), flush=True)
     for n in args.sizes:
         design = sized(n)
         rep = analyze(design, simulation_years=0, sweeps=False)
