@@ -54,9 +54,12 @@ ICNS_TYPES = (
 IN_VENV_FLAG = "MODELLER_BUILD_IN_VENV"
 # the newest glibc the Linux bundle may need: Ubuntu 22.04 (Debian 12 has 2.36)
 MAX_GLIBC = (2, 35)
-# .deb compression: zstd (dpkg >= 1.21.18; Debian 12, Ubuntu 22.04) takes seconds where
-# xz took 250 s of a 6-minute build; MODELLER_DEB_COMPRESSION=xz:6 for the old way
-DEB_COMPRESSION = os.environ.get("MODELLER_DEB_COMPRESSION", "zstd:19")
+# .deb compression, measured on the trimmed bundle (158 MiB, loaded 2-core machine):
+#   xz:6     43.4 MiB, ~250 s  (the default: a release is downloaded many times)
+#   zstd:19  47.1 MiB, ~180 s;  zstd:22 48.5 MiB, ~290 s
+#   zstd:3   57.8 MiB, 3 s: MODELLER_DEB_COMPRESSION=zstd:3 for quick local builds
+# (zstd needs dpkg >= 1.21.18 to install: Debian 12, Ubuntu 22.04)
+DEB_COMPRESSION = os.environ.get("MODELLER_DEB_COMPRESSION", "xz:6")
 
 
 def log(msg: str) -> None:
@@ -252,6 +255,17 @@ def strip_interpreter(bundle: Path) -> int:
     for path in sorted(targets):
         run([strip, "--strip-unneeded", path])
     return before - sum(p.stat().st_size for p in targets)
+
+
+def remove_dangling_links(bundle: Path) -> list[str]:
+    """Remove symlinks whose target is not bundled (PyInstaller links top-level names to
+    Qt libraries the spec then prunes); returns their paths relative to the bundle."""
+    gone = []
+    for path in sorted(bundle.rglob("*")):
+        if path.is_symlink() and not path.exists():
+            gone.append(path.relative_to(bundle).as_posix())
+            path.unlink()
+    return gone
 
 
 def deb_architecture() -> str:
@@ -563,6 +577,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     DIST.mkdir(parents=True, exist_ok=True)
     icons = build_icons(ICON_DIR)
     bundle = run_pyinstaller(args.clean)
+    dangling = remove_dangling_links(bundle)
+    if dangling:
+        log(f"removed {len(dangling)} links to pruned libraries: {', '.join(dangling)}")
     saved = strip_interpreter(bundle)
     if saved:
         log(f"stripped the interpreter's own libraries: {human(saved)} less")

@@ -147,6 +147,8 @@ helpers=$(ls /opt/modeller/_internal 2>/dev/null | grep -E '^lib(expat|pcre2-[0-
 [ -z "$helpers" ] && pass "no system helpers bundled (expat, pcre2, zlib, libpng, systemd, readline, ssl)" \
     || fail "bundled system helpers override the host's: $(echo $helpers)"
 if find /opt/modeller -name 'libQt6Network*' | grep -q .; then fail "QtNetwork bundled"; else pass "no QtNetwork"; fi
+dangling=$(find /opt/modeller -xtype l)
+[ -z "$dangling" ] && pass "no dangling symlinks" || fail "dangling symlinks: $(echo $dangling)"
 LIBPY=$(ls /opt/modeller/_internal/libpython3*.so* 2>/dev/null | head -n 1)
 if [ -n "$LIBPY" ] && command -v file >/dev/null; then
     file -L "$LIBPY" | grep -q 'not stripped' && fail "$(basename "$LIBPY") is not stripped" \

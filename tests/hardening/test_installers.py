@@ -159,9 +159,12 @@ def test_the_build_warns_about_files_needing_a_newer_glibc(build: ModuleType, tm
     assert "libexpat.so.1 needs GLIBC_2.36" in out and "libpython" not in out
 
 
-def test_deb_compression_is_zstd_by_default(build: ModuleType) -> None:
-    assert build.DEB_COMPRESSION.startswith("zstd") or os.environ.get("MODELLER_DEB_COMPRESSION")
-    assert '-Z{method}' in (PKG / "build.py").read_text(encoding="utf-8")
+def test_deb_compression_is_a_setting_with_measured_choices(build: ModuleType) -> None:
+    method, _, level = build.DEB_COMPRESSION.partition(":")
+    assert method in ("xz", "zstd", "gzip") and (not level or level.isdigit())
+    source = (PKG / "build.py").read_text(encoding="utf-8")
+    assert '-Z{method}' in source and "MODELLER_DEB_COMPRESSION" in source
+    assert "zstd:3" in (PKG / "README.md").read_text(encoding="utf-8")
 
 
 # -- 12. reproducible archives ----------------------------------------------------------------
@@ -256,3 +259,13 @@ def test_the_installed_test_reports_times_instead_of_limiting_them() -> None:
     assert 'skip "xwininfo not installed' in text  # never a silent pass
     for check in ("/usr/share/doc/modeller/copyright", "2.35", "not stripped", "libQt6Network"):
         assert check in text, check
+
+
+def test_links_to_pruned_libraries_are_removed(build: ModuleType, tmp_path: Path) -> None:
+    (tmp_path / "PySide6").mkdir()
+    (tmp_path / "PySide6" / "libQt6Core.so.6").write_bytes(b"x")
+    (tmp_path / "libQt6Core.so.6").symlink_to("PySide6/libQt6Core.so.6")
+    (tmp_path / "libQt6Network.so.6").symlink_to("PySide6/libQt6Network.so.6")  # pruned
+    assert build.remove_dangling_links(tmp_path) == ["libQt6Network.so.6"]
+    assert (tmp_path / "libQt6Core.so.6").is_symlink()
+    assert "find /opt/modeller -xtype l" in (PKG / "test_installed.sh").read_text(encoding="utf-8")
