@@ -21,6 +21,7 @@ Rect = geo.Rect
 CHIP_H = 22.0
 CHIP_PAD = 6.0  # kept between a chip and the zone's border, boxes and other chips
 STEP = 5.0
+FLOW_ABOVE = 8  # a zone with more chips than this lays them out in rows
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,11 @@ def place_chips(design: Design, measure: Callable[[str, int, bool], float],
                 r = (r[0], r[1], r[2], geo.CONTAINER_TITLE)
             if _overlaps(r, inner):
                 obstacles.append(r)
+        if len(chips) > FLOW_ABOVE:  # many chips: rows, left to right (fast, orderly)
+            for (nid, count, replicas), (rect, compact) in zip(
+                    chips, _flow_zone(chips, inner, obstacles, measure)):
+                out.append(ChipSpec(nid, zid, count, replicas, rect, compact))
+            continue
         full = _place_zone(chips, inner, obstacles, rect_of, measure, cap, False)
         done = full
         if not all(ok for _r, ok, _c in full):
@@ -122,22 +128,25 @@ def _place_zone(chips: list[tuple[str, int, int]], inner: Rect, obstacles: list[
         ncx, ncy = geo.centre(rect_of(nid))
         x_max = max(inner[0], inner[0] + inner[2] - w)
         y_max = max(inner[1], inner[1] + inner[3] - h)
-        best: tuple[float, Rect] | None = None
-        fallback: tuple[float, Rect] | None = None
+        cands = []
         y = inner[1]
         while y <= y_max + 1e-9:
             x = inner[0]
             while x <= x_max + 1e-9:
-                cand = (x, y, w, h)
-                d = (x + w / 2 - ncx) ** 2 + (y + h / 2 - ncy) ** 2
-                if _clear(cand, placed, CHIP_PAD / 2):
-                    if _clear(cand, obstacles, CHIP_PAD / 2):
-                        if best is None or d < best[0]:
-                            best = (d, cand)
-                    elif fallback is None or d < fallback[0]:
-                        fallback = (d, cand)
+                cands.append(((x + w / 2 - ncx) ** 2 + (y + h / 2 - ncy) ** 2, (x, y, w, h)))
                 x += step
             y += step
+        cands.sort()
+        best: tuple[float, Rect] | None = None
+        fallback: tuple[float, Rect] | None = None
+        for d, cand in cands:  # nearest first: the first clear spot wins
+            if not _clear(cand, placed, CHIP_PAD / 2):
+                continue
+            if fallback is None:
+                fallback = (d, cand)
+            if _clear(cand, obstacles, CHIP_PAD / 2):
+                best = (d, cand)
+                break
         chosen = best or fallback
         if chosen is None:  # a zone full of chips: stack them at its top left
             k = len(placed)
@@ -148,3 +157,31 @@ def _place_zone(chips: list[tuple[str, int, int]], inner: Rect, obstacles: list[
         placed.append(rect)
         out.append((rect, best is not None))
     return [(r, ok, compact or i in small) for i, (r, ok) in enumerate(out)]
+
+
+def _flow_zone(chips: list[tuple[str, int, int]], inner: Rect, obstacles: list[Rect],
+               measure: Callable[..., float]) -> list[tuple[Rect, bool]]:
+    """Icon-and-count chips in rows from the zone's top left, skipping the boxes in it;
+    when the zone is full the rest stack at its top left (still inside it)."""
+    out: list[tuple[Rect, bool]] = []
+    x, y = inner[0], inner[1]
+    right, bottom = inner[0] + inner[2], inner[1] + inner[3]
+    for nid, count, _replicas in chips:
+        w = min(measure(nid, count, True), max(inner[2], 24.0))
+        rect = None
+        while y + CHIP_H <= bottom + 1e-9:
+            if x + w > right + 1e-9:
+                x, y = inner[0], y + CHIP_H + CHIP_PAD / 2
+                continue
+            cand = (x, y, w, CHIP_H)
+            hit = next((o for o in obstacles if _overlaps(cand, o, CHIP_PAD / 2)), None)
+            if hit is None:
+                rect = cand
+                x += w + CHIP_PAD / 2
+                break
+            x = hit[0] + hit[2] + CHIP_PAD / 2
+        if rect is None:
+            k = len(out)
+            rect = (inner[0] + (k * 4.0) % max(inner[2] - w, 1.0), inner[1], w, CHIP_H)
+        out.append((rect, True))
+    return out

@@ -14,6 +14,8 @@ from ..model import Design
 
 ROUTES = ("straight", "orthogonal")
 CLEAR = 14.0  # how far a route keeps from what it goes around
+MAX_DETOURS = 8  # the obstacles nearest the middle of a route offer detours (bounded work)
+BUSY = 150  # routing more links than this at once skips the boxes and most detours
 
 
 def _seg_hits(a: QPointF, b: QPointF, r: QRectF) -> bool:
@@ -51,7 +53,8 @@ def _clean(points: list[QPointF]) -> list[QPointF]:
     return out
 
 
-def orthogonal_route(src: QRectF, dst: QRectF, hard: list[QRectF], soft: list[QRectF]) -> list[QPointF]:
+def orthogonal_route(src: QRectF, dst: QRectF, hard: list[QRectF], soft: list[QRectF],
+                     detours: int | None = None) -> list[QPointF]:
     """Points of an orthogonal route from ``src``'s edge to ``dst``'s edge.
 
     ``hard``: rectangles to go around (containers neither end is in); ``soft``: boxes
@@ -61,7 +64,10 @@ def orthogonal_route(src: QRectF, dst: QRectF, hard: list[QRectF], soft: list[QR
     cands: list[list[QPointF]] = []
     xs = [(src.right() + dst.left()) / 2, (dst.right() + src.left()) / 2, sc.x(), dc.x()]
     ys = [(src.bottom() + dst.top()) / 2, (dst.bottom() + src.top()) / 2, sc.y(), dc.y()]
-    for r in hard + soft:
+    mid = QRectF(sc, dc).normalized().center()
+    limit = MAX_DETOURS if detours is None else detours
+    near = sorted(hard + soft, key=lambda r: (r.center() - mid).manhattanLength())[:limit]
+    for r in near:
         xs += [r.left() - CLEAR, r.right() + CLEAR]
         ys += [r.top() - CLEAR, r.bottom() + CLEAR]
     right = dc.x() >= sc.x()
@@ -85,19 +91,24 @@ def orthogonal_route(src: QRectF, dst: QRectF, hard: list[QRectF], soft: list[QR
                       QPointF(sx + (CLEAR if right else -CLEAR), my),
                       QPointF(ex - (CLEAR if right else -CLEAR), my),
                       QPointF(ex - (CLEAR if right else -CLEAR), dc.y()), QPointF(ex, dc.y())])
+    hard_t = [_box(r) for r in hard]
+    soft_t = [_box(r) for r in soft]
+    src_t, dst_t = _box(src), _box(dst)
     best: tuple[tuple[int, int, float, int], list[QPointF]] | None = None
     for pts in cands:
         pts = _clean(pts)
         if len(pts) < 2:
             continue
-        segs = list(zip(pts, pts[1:]))
+        segs = [((a.x(), a.y()), (b.x(), b.y())) for a, b in zip(pts, pts[1:])]
         # the first and last runs must leave/enter their boxes, not run back through them
-        if _seg_hits(pts[0], pts[1], src) or _seg_hits(pts[-2], pts[-1], dst):
+        if _hits(*segs[0], src_t) or _hits(*segs[-1], dst_t):
             continue
-        if any(_seg_hits(a, b, src) or _seg_hits(a, b, dst) for a, b in segs[1:-1]):
+        if any(_hits(a, b, src_t) or _hits(a, b, dst_t) for a, b in segs[1:-1]):
             continue
-        h = sum(1 for r in hard if any(_seg_hits(a, b, r) for a, b in segs))
-        s = sum(1 for r in soft if any(_seg_hits(a, b, r) for a, b in segs))
+        h = sum(1 for r in hard_t if any(_hits(a, b, r) for a, b in segs))
+        if best is not None and h > best[0][0]:
+            continue
+        s = sum(1 for r in soft_t if any(_hits(a, b, r) for a, b in segs))
         score = (h, s, round(_length(pts)), len(pts))
         if best is None or score < best[0]:
             best = (score, pts)
@@ -106,11 +117,27 @@ def orthogonal_route(src: QRectF, dst: QRectF, hard: list[QRectF], soft: list[QR
     return best[1]
 
 
+def _box(r: QRectF) -> tuple[float, float, float, float]:
+    """A rectangle's inside as (left, top, right, bottom), 1 px in from its border."""
+    return r.left() + 1, r.top() + 1, r.right() - 1, r.bottom() - 1
+
+
+def _hits(a: tuple[float, float], b: tuple[float, float], r: tuple[float, float, float, float]) -> bool:
+    """Does the axis-aligned segment a-b pass through the inside of ``r``?"""
+    left, top, right, bottom = r
+    if abs(a[1] - b[1]) < 1e-6:
+        x0, x1 = (a[0], b[0]) if a[0] <= b[0] else (b[0], a[0])
+        return top < a[1] < bottom and x0 < right and x1 > left
+    y0, y1 = (a[1], b[1]) if a[1] <= b[1] else (b[1], a[1])
+    return left < a[0] < right and y0 < bottom and y1 > top
+
+
 def route_links(design: Design, keys: list[tuple[str, str]], boxes: dict[str, QRectF],
                 containers: dict[str, QRectF], modes: dict[tuple[str, str], str]
                 ) -> dict[tuple[str, str], list[QPointF] | None]:
     """A route per link: ``None`` for straight arrows, else the orthogonal route's points."""
     out: dict[tuple[str, str], list[QPointF] | None] = {}
+    busy = sum(1 for k in keys if modes.get(k) == "orthogonal") > BUSY
     for key in keys:
         if modes.get(key) != "orthogonal":
             out[key] = None
@@ -120,9 +147,12 @@ def route_links(design: Design, keys: list[tuple[str, str]], boxes: dict[str, QR
             out[key] = None
             continue
         around = set(design.ancestors(a)) | set(design.ancestors(b))
-        near = boxes[a].united(boxes[b]).adjusted(-200, -200, 200, 200)
+        near = boxes[a].united(boxes[b]).adjusted(-60, -60, 60, 60)
         hard = [r for cid, r in containers.items() if cid not in around and r.intersects(near)]
         soft = [r for nid, r in boxes.items()
                 if nid not in containers and nid not in key and r.intersects(near)]
-        out[key] = orthogonal_route(boxes[a], boxes[b], hard, soft)
+        if busy:  # many routes at once: around containers only, fewer detours (bounded time)
+            out[key] = orthogonal_route(boxes[a], boxes[b], hard, [], detours=2)
+        else:
+            out[key] = orthogonal_route(boxes[a], boxes[b], hard, soft)
     return out

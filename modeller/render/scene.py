@@ -48,6 +48,7 @@ class DiagramScene(QGraphicsScene):
         self._boxes: dict[str, BoxItem] = {}
         self._links: dict[tuple[str, str], LinkItem] = {}
         self._chips: dict[tuple[str, str], ChipItem] = {}
+        self._route_cache: dict[tuple[str, str], tuple[tuple, object]] = {}
         self._badges: dict[str, list[Badge]] = {}
         self._report_revision: int | None = None
         self._scenario: tuple[dict[str, str], dict[str, list[Badge]]] | None = None
@@ -62,6 +63,7 @@ class DiagramScene(QGraphicsScene):
         self._boxes.clear()
         self._links.clear()
         self._chips.clear()
+        self._route_cache.clear()
         self._badges = {}
         self._report_revision = None
         self._scenario = None  # a scenario of another design means nothing here
@@ -183,8 +185,15 @@ class DiagramScene(QGraphicsScene):
             return
         boxes = self._box_rects()
         containers = {nid: r for nid, r in boxes.items() if isinstance(self._boxes[nid], ContainerItem)}
-        routes = route_links(self.design, list(items), boxes, containers,
-                             {k: v.route for k, v in items.items()})
+        walls = tuple(sorted((nid, r.getRect()) for nid, r in containers.items()))
+        sigs = {k: (v.route, boxes[k[0]].getRect() if k[0] in boxes else None,
+                    boxes[k[1]].getRect() if k[1] in boxes else None, walls if v.route != "straight" else ())
+                for k, v in items.items()}
+        todo = [k for k in items if self._route_cache.get(k, (None,))[0] != sigs[k]]
+        fresh = route_links(self.design, todo, boxes, containers, {k: items[k].route for k in todo})
+        for k in todo:
+            self._route_cache[k] = (sigs[k], fresh.get(k))
+        routes = {k: self._route_cache[k][1] for k in items}
         strips = self._title_strips()
         for key, item in items.items():
             a, b = boxes.get(key[0]), boxes.get(key[1])
