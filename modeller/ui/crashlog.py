@@ -465,6 +465,7 @@ def install_diagnostics(window: Any) -> None:
         sep = menu.insertSeparator(about)
         menu.insertAction(sep, folder)
         menu.insertAction(sep, copy)
+        menu.insertSeparator(folder)
     else:
         menu.addSeparator()
         menu.addAction(folder)

@@ -4,7 +4,9 @@ A signal ends the app the way File ▸ Quit does, minus the dialogs: each window
 unsaved changes go to its recovery file (marked so the next start offers them), its
 file locks are released, its background work stops, and the process exits with the
 code a shell expects (128 + the signal: 130 for SIGINT, 143 for SIGTERM, 129 for
-SIGHUP). A normal quit still exits 0.
+SIGHUP). A normal quit still exits 0. When an analysis is running (seconds, on a big
+design, and not interruptible) the process leaves once the recovery files, locks and
+log are on disk, without waiting for it.
 
 How a signal reaches Qt: Python runs a signal handler only between bytecodes, and the
 event loop sleeps in C++, so a bare handler would wait for the next Python slot and,
@@ -26,6 +28,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +50,18 @@ def _name(window: Any) -> str:
         (window.editor.design.name or "Untitled")
 
 
-def end_window(window: Any) -> bool:
+def workers_busy(window: Any) -> bool:
+    """An analysis or a chart's sweep is running in the background for this window."""
+    analysis = getattr(window, "analysis", None)
+    sweeps = getattr(getattr(window, "insights", None), "worker", None)
+    return bool(getattr(analysis, "busy", False) or getattr(sweeps, "busy", False))
+
+
+def end_window(window: Any, stop_workers: bool = True) -> bool:
     """End one window without asking: unsaved changes kept for recovery, locks released,
-    workers stopped. Returns True when it had unsaved changes. A window that was closed
-    normally is left alone; calling it again only writes edits made since."""
+    workers stopped (``stop_workers``: waiting for what runs). Returns True when it had
+    unsaved changes. A window that was closed normally is left alone; calling it again
+    only writes edits made since."""
     from .locks import release_locks
 
     saver = getattr(window, "autosaver", None)
@@ -59,8 +70,9 @@ def end_window(window: Any) -> bool:
         return False  # closed through closeEvent: it asked, and it cleaned up
     if saver is None:  # nothing to keep (tests make such windows): just stop its work
         release_locks(window)
-        window.analysis.shutdown()
-        window.insights.shutdown()
+        if stop_workers:
+            window.analysis.shutdown()
+            window.insights.shutdown()
         return False
     unsaved = not window.editor.undo_stack.isClean()
     if saver is not None:
@@ -74,16 +86,17 @@ def end_window(window: Any) -> bool:
     if saver is not None:
         saver.stop()  # releases the session lock and the design file's lock
     release_locks(window)
-    window.analysis.shutdown()
-    window.insights.shutdown()
+    if stop_workers:
+        window.analysis.shutdown()
+        window.insights.shutdown()
     return unsaved
 
 
-def end_all(reason: str) -> list[str]:
+def end_all(reason: str, stop_workers: bool = True) -> list[str]:
     """End every main window without dialogs; returns the names kept for recovery."""
     kept = []
     for w in main_windows():
-        if end_window(w):
+        if end_window(w, stop_workers):
             kept.append(_name(w))
     if kept:
         log.info("%s: unsaved changes of %s kept in the recovery folder; the next start offers "
@@ -108,6 +121,16 @@ def keep_for_session_end() -> list[str]:
     return kept
 
 
+def _hard_exit(code: int) -> None:
+    flush_logging()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 class Lifecycle(QObject):
     """Owns the signal handlers and the socket pair; one per process (see :func:`install`)."""
 
@@ -117,6 +140,7 @@ class Lifecycle(QObject):
         super().__init__(app)
         self.app = app
         self.exit = app.exit  # leaves the event loop; a test replaces it
+        self.hard_exit = _hard_exit  # ends the process at once; a test replaces it
         self.code: int | None = None
         self.received: list[int] = []
         self._previous: dict[int, Any] = {}
@@ -189,8 +213,7 @@ class Lifecycle(QObject):
     def _handler(self, signum: int, _frame: Any) -> None:
         self.received.append(signum)
         if len(self.received) >= FORCE_AFTER:
-            flush_logging()
-            os._exit(exit_code(self.received[0]))
+            _hard_exit(exit_code(self.received[0]))
         # the wake-up socket has the byte already; this covers a handler run before the
         # event loop (a nested dialog's loop wakes the notifier just the same)
         QTimer.singleShot(0, self._process)
@@ -218,10 +241,19 @@ class Lifecycle(QObject):
         self.code = code
         log.info("%s received: ending without dialogs (exit code %d)", reason, code)
         self.ending.emit(code)
-        end_all(reason)
-        flush_logging()
+        busy = any(workers_busy(w) for w in main_windows())
+        end_all(reason, stop_workers=not busy)
         for w in main_windows():
             w.hide()
+        if busy:
+            # everything that must outlive the process is on disk now (recovery files,
+            # released locks, the log); an analysis of a big design can take seconds and
+            # cannot be interrupted, and Qt aborts when a thread outlives the app: leave
+            # without waiting for it, as a shell expects of a signal
+            log.info("%s: an analysis is still running; exiting without waiting for it", reason)
+            self.hard_exit(code)
+            return
+        flush_logging()
         self.exit(code)
         # if no event loop runs yet (a start-up dialog's loop was left), leave the next one
         QTimer.singleShot(0, lambda: self.exit(code))

@@ -109,3 +109,33 @@ def test_the_session_ending_writes_the_recovery_file_and_keeps_the_window(qtbot,
 def test_exit_codes() -> None:
     assert lifecycle.exit_code(signal.SIGINT) == 130
     assert lifecycle.exit_code(signal.SIGTERM) == 143
+
+
+def test_a_signal_during_a_long_analysis_does_not_wait_for_it(qtbot, tmp_path) -> None:  # noqa: ANN001
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    release = threading.Event()
+
+    def slow(design):  # noqa: ANN001, ANN202 - an analysis that takes as long as the test says
+        release.wait(30)
+        raise RuntimeError("never reported")
+
+    path = tmp_path / "shop.arch.json"
+    shutil.copy(EXAMPLES / "multi-az.arch.json", path)
+    w = make_window(qtbot, analyze=slow, autosave=True)
+    assert w.open_file(str(path), ask=False)
+    w.editor.move({"web": (40.0, 0.0)})
+    qtbot.waitUntil(lambda: w.analysis.busy, timeout=5000)
+    lc = lifecycle.Lifecycle(QApplication.instance())
+    hard: list[int] = []
+    lc.hard_exit = hard.append
+    lc.exit = lambda code: pytest.fail("waited for the event loop instead of leaving")
+    try:
+        lc.end(143, "SIGTERM")
+        assert hard == [143] and w.analysis.busy  # left while the analysis still ran
+        assert not lock_path(path).exists() and _meta(w)["pid"] == 0
+        assert design_to_dict(find_recoveries()[0].load()) == design_to_dict(w.editor.design)
+    finally:
+        release.set()

@@ -6,9 +6,10 @@ Usage: python signal_child.py DESIGN SIDE_JSON [quit]
 Once the window shows the design, a timer edits it in bursts: three edits (move a
 service, change its replicas, rename the design) 60 ms apart, then a pause long enough
 for the live analysis to run, again and again. ``EDITING`` goes to stdout after the
-first edit. When the event loop ends (``aboutToQuit``) the design as it is in memory,
-with how many edits were made and whether an analysis was running when the signal
-came, goes to SIDE_JSON, for the test to compare with the recovery file.
+first edit. When the signal is handled (and again at ``aboutToQuit``, if the app gets there)
+the design as it is in memory, with how many edits were made and whether an analysis
+was running when the signal came, goes to SIDE_JSON, for the test to compare with the
+recovery file.
 
 With ``quit``, the child saves after a few edits and chooses File ▸ Quit instead (the
 normal way out, exit code 0).
@@ -71,6 +72,7 @@ def edit() -> None:
 def at_signal(_code: int) -> None:
     w = window()
     state["busy_at_signal"] = bool(w is not None and w.analysis.busy)
+    dump()  # the app may leave without an aboutToQuit (an analysis still running)
 
 
 def dump() -> None:

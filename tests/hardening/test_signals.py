@@ -116,8 +116,10 @@ def test_a_signal_ends_the_app_keeping_the_edits(tmp_path, monkeypatch, name, co
     app = App(tmp_path)
     app.expect("EDITING")
     time.sleep(delay)
+    sent = time.monotonic()
     app.proc.send_signal(getattr(signal, name))
     rc = app.wait()
+    took = time.monotonic() - sent  # reported, not asserted: the machine's load decides it
     err = app.stderr()
     assert rc == code, (rc, err[-2000:])
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-3000:]
@@ -138,7 +140,7 @@ def test_a_signal_ends_the_app_keeping_the_edits(tmp_path, monkeypatch, name, co
     assert f"{name} received" in log and f"exit code {code}" in log
     assert "Traceback" not in log
     print(f"{name} after {delay:.2f} s: {side['edits']} edits, analysis running at the signal: "
-          f"{side['busy_at_signal']}")
+          f"{side['busy_at_signal']}, exited {took:.2f} s after the signal")
 
 
 def test_file_quit_still_exits_zero_and_leaves_nothing(tmp_path, monkeypatch) -> None:  # noqa: ANN001
