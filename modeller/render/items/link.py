@@ -163,7 +163,7 @@ class LinkItem(QGraphicsItem):
         region's or zone's title strip (its name and badge)."""
         if not self._label:
             return
-        for t in (0.5, 0.35, 0.65, 0.25, 0.75):
+        for t in (0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85):
             p = self.point_at(t)
             box = QRectF(p.x() - 45, p.y() - 9, 90, 18)
             if not any(box.intersects(r) for r in avoid):

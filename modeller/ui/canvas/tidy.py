@@ -6,7 +6,7 @@ that reaches it (clients first). Inside every region and zone the same rule plac
 what it holds; a container sits in the column of the earliest part inside it and
 grows to hold its contents; containers that hold no component (zones used only by
 spread nodes) line up in a row below the rest of their parent. Notes stay where
-they are. The result is a set of field changes, applied as one undo step.
+they are (or move with the container they sit in). The result is a set of field changes, applied as one undo step.
 """
 
 from __future__ import annotations
@@ -141,4 +141,11 @@ def tidy_changes(design: Design) -> dict[str, dict[str, Any]]:
                 changes[c.id] = want
 
     place(None, x0, y0)
+    for note in design.notes():  # a note inside a container moves with it
+        if note.parent in changes and note.parent in design.nodes:
+            old = design.nodes[note.parent]
+            new = changes[note.parent]
+            dx, dy = new["x"] - old.x, new["y"] - old.y
+            if dx or dy:
+                changes[note.id] = {"x": note.x + dx, "y": note.y + dy}
     return changes
