@@ -126,21 +126,27 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         self._badge_rects = []
         self._more = None
         left, right = 6.0, self.w - 6
-        x = left
+        rows: list[list[float]] = []  # per row: [y, next x]; a short badge fills an earlier row
         badges = self.shown_badges()
         for i, badge in enumerate(badges):
             natural = fit_text(badge.text, right - left - 10, BADGE_SPECS[:1])
-            if x > left and (natural.cut or x + natural.width + 10 > right):
-                x, y = left, y + BADGE_H + BADGE_GAP
-            if y + BADGE_H > self.h - 2 and not cut:  # an export never hides a number
-                rest = badges[i:]
-                self._more = Fit(" · ".join(b.text for b in rest), ("…",), BADGE_SPECS[0], 10.0, cut=True)
-                break
+            row = None
+            if not natural.cut:
+                row = next((r for r in rows if r[1] + natural.width + 10 <= right), None)
+            if row is None:
+                ry = y if not rows else rows[-1][0] + BADGE_H + BADGE_GAP
+                if ry + BADGE_H > self.h - 2 and not cut:  # an export never hides a number
+                    rest = badges[i:]
+                    self._more = Fit(" · ".join(b.text for b in rest), ("…",), BADGE_SPECS[0], 10.0,
+                                     cut=True)
+                    break
+                row = [ry, left]
+                rows.append(row)
             variants = (badge.short,) if badge.short else ()
-            fit = fit_text(badge.text, right - x - 10, BADGE_SPECS, 1, variants, never_cut=cut)
+            fit = fit_text(badge.text, right - row[1] - 10, BADGE_SPECS, 1, variants, never_cut=cut)
             bw = fit.width + 10
-            self._badge_rects.append((QRectF(x, y, bw, BADGE_H), badge, fit))
-            x += bw + 4
+            self._badge_rects.append((QRectF(row[1], row[0], bw, BADGE_H), badge, fit))
+            row[1] += bw + 4
         self.fits = [self._name_fit, self._sub_fit] + [f for _r, _b, f in self._badge_rects]
         over = max([r.right() - self.w for r, _b, _f in self._badge_rects]
                    + [TEXT_X + f.width - self.w for f in (self._name_fit, self._sub_fit)] + [0.0])
