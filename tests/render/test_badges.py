@@ -1,0 +1,47 @@
+"""Badges: the part's own figure first, what it serves second, both labelled; full
+figures in the tooltips."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from modeller.model import design_from_dict
+from modeller.render.badges import GOOD, WARN, node_badges
+
+DESIGN = design_from_dict({"format": "modeller.design", "version": 1, "nodes": [
+    {"id": "users", "kind": "client", "slo": {"availability": 0.999}},
+    {"id": "z", "kind": "zone", "w": 300, "h": 200, "availability": 0.9995},
+    {"id": "web", "kind": "service", "parent": "z", "replicas": 2, "availability": 0.99}],
+    "links": [{"from": "users", "to": "web"}]})
+
+
+def _res(a: float, own: float | None = None, util: float | None = None):  # noqa: ANN202
+    r = SimpleNamespace(availability=a, unavailability=1 - a, nines=2.0, utilization=util,
+                        load_rps=50.0, capacity_rps=100.0)
+    if own is not None:
+        r.own_availability, r.own_unavailability = own, 1 - own
+    return r
+
+
+def test_own_first_then_serves_then_util_each_labelled():
+    report = SimpleNamespace(
+        nodes={"web": _res(0.9994, own=0.9999, util=0.5), "z": _res(0.9995)},
+        clients={"users": SimpleNamespace(availability=0.9994, unavailability=0.0006, nines=3.22,
+                                          slo={"availability": 0.999}, meets_slo=True)})
+    b = node_badges(DESIGN, report)
+    assert [x.label for x in b["web"]] == ["own", "serves", "util"]
+    own, serves, util = b["web"]
+    assert own.text == "own 99.990 %" and own.level == GOOD
+    assert serves.text == "serves 99.940 % · 2.00 nines" and serves.level == GOOD
+    assert util.text == "util 50 %"
+    assert "enough of its 2 replicas are up" in own.tooltip and "0.9999" in own.tooltip
+    assert "P(serves) = 0.9994" in serves.tooltip and "down a year" in serves.tooltip
+    assert serves.short == "serves 99.940 %"  # a narrow box keeps the figure whole
+    assert b["z"][0].text == "99.950 % · 2.00 nines" and b["z"][0].short == "99.950 %"
+    assert b["users"][0].text.startswith("served 99.940 %")
+
+
+def test_without_own_figure_the_report_still_shows_serves():
+    report = SimpleNamespace(nodes={"web": _res(0.995)}, clients={})
+    [serves] = node_badges(DESIGN, report)["web"]
+    assert serves.label == "serves" and serves.level == WARN  # within 10x of the 99.9 % budget
