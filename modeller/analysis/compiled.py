@@ -8,12 +8,16 @@ reads this one structure, so they cannot disagree about what "enough replicas" o
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from ..model import Design, DesignError, Role
 from ..model.validation import dependency_cycle
 
 EPS = 1e-9
+DEFAULT_TARGET_UTILIZATION = 0.8
 
 
 @dataclass(frozen=True)
@@ -21,9 +25,12 @@ class PoolRule:
     """How a router decides its targets are enough.
 
     mode "count": at least ``k`` targets serve.
-    mode "capacity": sum over serving targets of up capacity >= ``load``.
-    mode "single": some serving target alone has up capacity >= ``load``
-    (active-passive: the survivor takes all the traffic).
+    mode "capacity": at least ``k`` targets serve and the sum over serving targets of
+    up capacity >= ``load``.
+    mode "single": at least ``k`` targets serve and some serving target alone has up
+    capacity >= ``load`` (active-passive: the survivor takes all the traffic).
+    (v2) ``k`` is a floor (``min_targets`` int, else 1): whenever capacities and load
+    are known the capacity must cover the load too.
     """
 
     mode: str
@@ -48,6 +55,7 @@ class CNode:
     deps: list[str] = field(default_factory=list)  # required targets (workers, clients)
     pool: list[str] = field(default_factory=list)  # router targets, in link order
     pool_rule: PoolRule | None = None
+    floor: int = 1  # min_healthy int (a floor), else 1
     failover_p: float = 0.0  # P(in a failover window) — an independent event
     load: float = 0.0  # nominal, all healthy
     direct_load: float = 0.0  # from non-router callers: checked at the node itself
@@ -87,11 +95,61 @@ class Compiled:
     clients: list[str]
     warnings: list[str]
     links: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # every outgoing link
+    target_utilization: float = 0.8
     minutes_per_year: float = 525_960.0
+    profiles: list = field(default_factory=list)  # Profile; 0 = every failure domain up
+    _profile_index: dict = field(default_factory=dict, repr=False)
+    _flow: object = field(default=None, repr=False)
 
     @property
     def order(self) -> list[str]:
         return list(self.nodes)
+
+    def profile_index(self, container_up: Mapping[str, np.ndarray], m: int) -> np.ndarray:
+        """Which load profile (:class:`Profile`) holds in each of M states, given the
+        containers' up states (bool (M,) each; missing: up)."""
+        return self._flow.index(container_up, m)  # type: ignore[union-attr]
+
+    def profile_for(self, down: Iterable[str] = ()) -> Profile:
+        """The load profile with the named containers down (everything else up)."""
+        down = set(down)
+        ups = {c: np.array([c not in down]) for c in self.containers}
+        return self.profiles[int(self.profile_index(ups, 1)[0])]
+
+    def k_table(self, nid: str) -> np.ndarray:
+        """k of ``nid`` in every profile known so far (-1: can never serve)."""
+        return np.array([-1 if p.k[nid] is None else p.k[nid] for p in self.profiles],
+                        dtype=np.int64)
+
+    def pool_load_table(self, nid: str) -> np.ndarray:
+        return np.array([p.pool_load[nid] for p in self.profiles])
+
+    def varies(self, nid: str) -> bool:
+        """Does any known profile ask something else of ``nid`` than the nominal one?"""
+        p0 = self.profiles[0]
+        cn = self.nodes[nid]
+        for p in self.profiles[1:]:
+            if p.k[nid] != p0.k[nid]:
+                return True
+            if cn.role is Role.ROUTER and p.pool_load[nid] != p0.pool_load[nid]:
+                return True
+        return False
+
+    def view(self, profile: Profile) -> Compiled:
+        """This design with a profile's thresholds and pool loads in its nodes."""
+        if profile is self.profiles[0]:
+            return self
+        nodes = {}
+        for nid, cn in self.nodes.items():
+            if cn.role is Role.SOURCE:
+                nodes[nid] = cn
+                continue
+            new = replace(cn, k=profile.k[nid], load=profile.load[nid],
+                          direct_load=profile.direct[nid])
+            if cn.pool_rule is not None and cn.pool_rule.mode != "count":
+                new.pool_rule = replace(cn.pool_rule, load=profile.pool_load[nid])
+            nodes[nid] = new
+        return replace(self, nodes=nodes)
 
     def reverse_order(self) -> list[str]:
         return list(reversed(self.nodes))
@@ -120,31 +178,13 @@ def _topological(design: Design, ids: list[str]) -> list[str]:
     return order
 
 
-def compute_loads(design: Design, order: list[str], demand_scale: float = 1.0
+def compute_loads(design: Design, order: list[str] | None = None, demand_scale: float = 1.0
                   ) -> tuple[dict[str, float], dict[str, float]]:
-    """Nominal loads (all healthy): (load, direct load from non-router callers)."""
-    load = {i: 0.0 for i in order}
-    direct = {i: 0.0 for i in order}
-    links_from: dict[str, list] = {i: [] for i in order}
-    for lk in design.links:
-        if lk.source in links_from:
-            links_from[lk.source].append(lk)
-    for nid in order:
-        n = design.nodes[nid]
-        if n.role is Role.SOURCE:
-            load[nid] = (n.demand_rps or 0.0) * demand_scale
-        out = links_from[nid]
-        if not out:
-            continue
-        if n.role is Role.ROUTER:
-            shares = router_shares(design, nid, [lk.target for lk in out], None)
-            for lk in out:
-                load[lk.target] += load[nid] * shares[lk.target]
-        else:
-            for lk in out:
-                load[lk.target] += load[nid] * lk.calls
-                direct[lk.target] += load[nid] * lk.calls
-    return load, direct
+    """Nominal loads (all healthy): (load, direct load from non-router callers), from
+    the one load flow the engine uses (:class:`_Flow`)."""
+    compiled = compile_design(design, demand_scale)
+    return ({nid: cn.load for nid, cn in compiled.nodes.items()},
+            {nid: cn.direct_load for nid, cn in compiled.nodes.items()})
 
 
 def router_shares(design: Design, router: str, targets: list[str],
@@ -169,21 +209,62 @@ def router_shares(design: Design, router: str, targets: list[str],
     return {t: 1.0 / len(targets) for t in targets}
 
 
-def _failover_probability(design: Design, nid: str, pool: list[str]) -> float:
+def _failover_probability(design: Design, nid: str, pool: list[str],
+                          warnings: list[str]) -> float:
+    """(v2) P(in a failover window) = renewal rate 1/(MTBF + MTTR) of the active member
+    x the window, an independent event. Nothing to fail over to (one replica, or a
+    router with one target): no window, and a warning. Never capped silently."""
     n = design.nodes[nid]
     if n.failover != "active-passive" or n.failover_seconds <= 0:
         return 0.0
     mttr_default = design.settings.default_mttr_hours
     if n.role is Role.ROUTER:
-        if not pool:
+        if len(pool) < 2:
+            warnings.append(f"{n.name} is active-passive with {len(pool)} target"
+                            f"{'' if len(pool) == 1 else 's'}: there is nothing to fail over to, "
+                            "so no failover window is counted")
             return 0.0
         member = design.nodes[pool[0]]
     else:
+        if n.replicas < 2:
+            warnings.append(f"{n.name} is active-passive with one replica: there is no standby "
+                            "to fail over to, so no failover window is counted (add a replica)")
+            return 0.0
         member = n
-    mtbf, _ = member.mtbf_mttr(mttr_default)
-    if not math.isfinite(mtbf) or mtbf <= 0:
-        return 0.0 if not math.isfinite(mtbf) else 1.0
-    return min(1.0, (n.failover_seconds / 3600.0) / mtbf)
+    mtbf, mttr = member.mtbf_mttr(mttr_default)
+    if not math.isfinite(mtbf):
+        return 0.0
+    window_h = n.failover_seconds / 3600.0
+    cycle = mtbf + mttr
+    if cycle <= 0:
+        warnings.append(f"{n.name}'s active member fails continuously (MTBF and MTTR are 0): "
+                        "it is in a failover window all the time")
+        return 1.0
+    p = window_h / cycle
+    if mttr > 0 and window_h > mttr:
+        warnings.append(f"{n.name}'s failover takes {n.failover_seconds:g} s, longer than the "
+                        f"{mttr * 60:g} min it takes to repair the failed member: failing over "
+                        "is slower than waiting")
+    if p >= 1.0:
+        warnings.append(f"{n.name}'s failover window ({n.failover_seconds:g} s) is longer than "
+                        "its active member's whole failure cycle (MTBF + MTTR): it is in a "
+                        "failover window all the time")
+        return 1.0
+    if p > 0.01:
+        warnings.append(f"{n.name} spends {p:.1%} of the time failing over "
+                        f"({n.failover_seconds:g} s after each failure, one every "
+                        f"{cycle:g} h): shorten the failover or make the member fail less")
+    return p
+
+
+def _target_utilization(design: Design, warnings: list[str]) -> float:
+    raw = design.settings.extra.get("target_utilization", DEFAULT_TARGET_UTILIZATION)
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw) \
+            or not 0.0 < raw <= 1.0:
+        warnings.append(f"settings.target_utilization {raw!r} is not a fraction in (0, 1]; "
+                        f"{DEFAULT_TARGET_UTILIZATION:g} is used")
+        return DEFAULT_TARGET_UTILIZATION
+    return float(raw)
 
 
 def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
@@ -195,7 +276,6 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
                                       tuple(design.ancestors(c.id)))
     comp_ids = [n.id for n in design.components()]
     order = _topological(design, comp_ids)
-    load, direct = compute_loads(design, order, demand_scale)
     links_from: dict[str, list] = {nid: [] for nid in order}
     for lk in design.links:
         if lk.source in links_from:
@@ -209,8 +289,7 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
         cn = CNode(
             id=nid, role=role, replicas=n.replicas, availability=n.replica_availability,
             unavailability=n.replica_unavailability, active=n.active_replicas,
-            capacity=n.capacity_rps, load=load[nid], direct_load=direct[nid],
-            active_passive=n.failover == "active-passive",
+            capacity=n.capacity_rps, active_passive=n.failover == "active-passive",
         )
         if role is Role.SOURCE:
             cn.replicas, cn.availability, cn.unavailability, cn.active = 1, 1.0, 0.0, 1
@@ -229,41 +308,50 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
             cn.groups = list(counts.items())
         else:
             cn.groups = [(frozenset(ancestors[nid]), n.replicas)]
-        # how many raw replicas must be up
         if isinstance(n.min_healthy, int):
             if n.min_healthy > n.replicas:  # the loader refuses it too; never a silent 0
                 raise DesignError(f"min_healthy {n.min_healthy} is more than its {n.replicas} replicas",
                                   place=f'node "{nid}"', fix="lower min_healthy or add replicas")
-            cn.k = n.min_healthy
-        elif n.capacity_rps is not None and cn.direct_load > EPS:
-            ratio = cn.direct_load / n.capacity_rps
-            need = max(1, math.ceil(ratio - EPS)) if math.isfinite(ratio) else cn.active + 1
-            if need > cn.active:
-                cn.k = None
-                warnings.append(
-                    f"{n.name} is overloaded at nominal load: {cn.direct_load:g} rps against "
-                    f"{n.capacity_rps * cn.active:g} rps of capacity; whatever needs it is down")
-            else:
-                cn.k = need
-        else:
-            cn.k = 1
+            cn.floor = max(1, n.min_healthy)
         if role is Role.ROUTER:
             cn.pool = [lk.target for lk in outs]
-            cn.pool_rule = _pool_rule(design, n, cn, warnings)
         else:
             cn.deps = [lk.target for lk in outs if not lk.optional]
-        cn.failover_p = _failover_probability(design, nid, cn.pool)
         nodes[nid] = cn
     links = {nid: [(lk.target, lk.calls) for lk in outs] for nid, outs in links_from.items()}
     clients = [c for c in order if nodes[c].role is Role.SOURCE]
-    return Compiled(nodes, containers, clients, warnings, links)
+    compiled = Compiled(nodes, containers, clients, warnings, links,
+                        target_utilization=_target_utilization(design, warnings))
+    compiled._flow = _Flow(design, compiled, demand_scale)
+    nominal = compiled._flow.nominal()
+    for nid, cn in nodes.items():
+        cn.load, cn.direct_load = nominal.load[nid], nominal.direct[nid]
+        if cn.role is Role.SOURCE:
+            continue
+        n = design.nodes[nid]
+        cn.k = nominal.k[nid]
+        if cn.k is None:
+            warnings.append(
+                f"{n.name} is overloaded at nominal load: {cn.direct_load:g} rps against "
+                f"{(n.capacity_rps or 0.0) * cn.active:g} rps of capacity; whatever needs it is down")
+        if role_is_router(cn):
+            cn.pool_rule = _pool_rule(design, n, cn, warnings)
+        cn.failover_p = _failover_probability(design, nid, cn.pool, warnings)
+    compiled.profiles = [nominal]
+    compiled._profile_index = {nominal.key: 0}
+    return compiled
+
+
+def role_is_router(cn: CNode) -> bool:
+    return cn.role is Role.ROUTER
 
 
 def _pool_rule(design: Design, n, cn: CNode, warnings: list[str]) -> PoolRule:  # type: ignore[no-untyped-def]
+    k = 1
     if isinstance(n.min_targets, int):
+        k = n.min_targets
         if n.min_targets > len(cn.pool):
             warnings.append(f"{n.name} needs {n.min_targets} targets but has {len(cn.pool)}; it never serves")
-        return PoolRule("count", k=n.min_targets)
     caps = [design.nodes[t].capacity_rps for t in cn.pool]
     if cn.load > EPS and any(c is not None for c in caps):
         mode = "single" if cn.active_passive else "capacity"
@@ -279,5 +367,173 @@ def _pool_rule(design: Design, n, cn: CNode, warnings: list[str]) -> PoolRule:  
             warnings.append(
                 f"{n.name}'s targets are overloaded at nominal load: {cn.load:g} rps against "
                 f"{total:g} rps of capacity; whatever needs it is down")
-        return PoolRule(mode, load=cn.load)
-    return PoolRule("count", k=1)
+        return PoolRule(mode, k=k, load=cn.load)
+    return PoolRule("count", k=k)
+
+
+@dataclass
+class Profile:
+    """What the capacity rules ask in one set of failure-domain states (v2).
+
+    Loads move when routers move them: a router splits its load over the targets that
+    are *alive* (placements up in this state, enough of them, and — for a target that
+    is itself a router — alive targets of its own), so losing a zone or a region sends
+    its traffic to what survives, all the way down. ``k[node]`` is the up replicas the
+    node needs (max of its floor and ceil(direct load / capacity); None when even all
+    its active replicas cannot carry it); ``pool_load[router]`` the load its pool
+    must cover.
+    """
+
+    k: dict[str, int | None]
+    pool_load: dict[str, float]
+    load: dict[str, float]
+    direct: dict[str, float]
+    key: tuple = ()
+
+
+class _Flow:
+    """Vectorised load flow over M failure-domain states (containers up or down)."""
+
+    def __init__(self, design: Design, compiled: Compiled, demand_scale: float) -> None:
+        self.c = compiled
+        self.demand = {cid: (design.nodes[cid].demand_rps or 0.0) * demand_scale
+                       for cid in compiled.nodes if compiled.nodes[cid].role is Role.SOURCE}
+        self.min_targets = {nid: (design.nodes[nid].min_targets
+                                  if isinstance(design.nodes[nid].min_targets, int) else 1)
+                            for nid, cn in compiled.nodes.items() if cn.role is Role.ROUTER}
+        self.ap_router = {nid for nid, cn in compiled.nodes.items()
+                          if cn.role is Role.ROUTER and cn.active_passive}
+        # a state only matters when it changes where some router sends its load
+        self.moves = any(len(cn.pool) > 1 for cn in compiled.nodes.values()
+                         if cn.role is Role.ROUTER) and bool(compiled.containers)
+
+    def _placed_up(self, container_up: Mapping[str, np.ndarray], m: int) -> dict[str, np.ndarray]:
+        cache: dict[frozenset[str], np.ndarray] = {}
+        out: dict[str, np.ndarray] = {}
+        for nid, cn in self.c.nodes.items():
+            total = np.zeros(m, dtype=np.int64)
+            for group, count in cn.groups:
+                if group not in cache:
+                    up = np.ones(m, dtype=bool)
+                    for x in group:
+                        cu = container_up.get(x)
+                        if cu is not None:
+                            up &= cu
+                    cache[group] = up
+                total += count * cache[group]
+            out[nid] = total
+        return out
+
+    def loads(self, container_up: Mapping[str, np.ndarray], m: int
+              ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """(load, direct load, placed-up replicas) per node over M states."""
+        c = self.c
+        placed = self._placed_up(container_up, m)
+        alive: dict[str, np.ndarray] = {}
+        for nid in c.reverse_order():
+            cn = c.nodes[nid]
+            if cn.role is Role.SOURCE:
+                continue
+            ok = placed[nid] >= cn.floor
+            if cn.role is Role.ROUTER:
+                count = np.zeros(m, dtype=np.int64)
+                for t in cn.pool:
+                    count += alive[t]
+                ok &= count >= max(1, self.min_targets[nid])
+            else:
+                for d in cn.deps:
+                    ok &= alive[d]
+            alive[nid] = ok
+        load = {nid: np.zeros(m) for nid in c.nodes}
+        direct = {nid: np.zeros(m) for nid in c.nodes}
+        for nid, cn in c.nodes.items():
+            if cn.role is Role.SOURCE:
+                load[nid] += self.demand[nid]
+            here = load[nid]
+            if cn.role is Role.ROUTER:
+                if not cn.pool:
+                    continue
+                if nid in self.ap_router:
+                    taken = np.zeros(m, dtype=bool)
+                    for t in cn.pool:
+                        first = alive[t] & ~taken
+                        load[t] += np.where(first, here, 0.0)
+                        taken |= alive[t]
+                    continue
+                caps = [c.nodes[t].capacity for t in cn.pool]
+                if all(x is not None for x in caps):
+                    weights = [np.where(alive[t], c.nodes[t].capacity *  # type: ignore[operator]
+                                        np.minimum(placed[t], c.nodes[t].active), 0.0)
+                               for t in cn.pool]
+                else:
+                    weights = [alive[t].astype(float) for t in cn.pool]
+                total = np.sum(weights, axis=0)
+                safe = np.where(total > 0, total, 1.0)
+                for t, wt in zip(cn.pool, weights):
+                    load[t] += np.where(total > 0, here * wt / safe, 0.0)
+            else:
+                for target, calls in c.links.get(nid, []):
+                    load[target] += here * calls
+                    direct[target] += here * calls
+        return load, direct, placed
+
+    def thresholds(self, direct: dict[str, np.ndarray], m: int) -> dict[str, np.ndarray]:
+        """k per node over M states; -1 = can never serve (overloaded even when all up)."""
+        out: dict[str, np.ndarray] = {}
+        for nid, cn in self.c.nodes.items():
+            if cn.role is Role.SOURCE:
+                continue
+            k = np.full(m, cn.floor, dtype=np.int64)
+            if cn.capacity is not None:
+                d = direct[nid]
+                with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                    ratio = d / cn.capacity
+                finite = np.isfinite(ratio)
+                need = np.where(finite, np.ceil(np.where(finite, ratio, 0.0) - EPS), cn.active + 1)
+                need = np.maximum(need, 1).astype(np.float64)
+                need = np.where(d > EPS, need, 1.0)
+                k = np.maximum(k, np.minimum(need, cn.active + 1).astype(np.int64))
+                k = np.where(k > cn.active, -1, k)
+            out[nid] = k
+        return out
+
+    def _make(self, i: int, load, direct, k) -> Profile:  # type: ignore[no-untyped-def]
+        ks = {nid: (None if int(v[i]) < 0 else int(v[i])) for nid, v in k.items()}
+        pool_load = {nid: float(load[nid][i]) for nid, cn in self.c.nodes.items()
+                     if cn.role is Role.ROUTER}
+        prof = Profile(ks, pool_load, {nid: float(v[i]) for nid, v in load.items()},
+                       {nid: float(v[i]) for nid, v in direct.items()})
+        prof.key = _profile_key(prof)
+        return prof
+
+    def nominal(self) -> Profile:
+        load, direct, _ = self.loads({}, 1)
+        return self._make(0, load, direct, self.thresholds(direct, 1))
+
+    def index(self, container_up: Mapping[str, np.ndarray], m: int) -> np.ndarray:
+        """Profile index of each of M states, registering new profiles."""
+        if not self.moves:
+            return np.zeros(m, dtype=np.int64)
+        load, direct, _ = self.loads(container_up, m)
+        k = self.thresholds(direct, m)
+        routers = [nid for nid, cn in self.c.nodes.items() if cn.role is Role.ROUTER]
+        cols = [k[nid] for nid in k] + [np.round(load[r], 9) for r in routers]
+        if not cols:
+            return np.zeros(m, dtype=np.int64)
+        mat = np.stack([np.asarray(x, dtype=np.float64) for x in cols], axis=1)
+        uniq, first, inverse = np.unique(mat, axis=0, return_index=True, return_inverse=True)
+        out = np.empty(len(uniq), dtype=np.int64)
+        for u, i in enumerate(first):
+            prof = self._make(int(i), load, direct, k)
+            idx = self.c._profile_index.get(prof.key)
+            if idx is None:
+                idx = len(self.c.profiles)
+                self.c.profiles.append(prof)
+                self.c._profile_index[prof.key] = idx
+            out[u] = idx
+        return out[np.asarray(inverse).reshape(-1)]
+
+
+def _profile_key(p: Profile) -> tuple:
+    return (tuple(-1 if v is None else v for v in p.k.values()),
+            tuple(round(v, 9) for v in p.pool_load.values()))

@@ -264,24 +264,35 @@ class ExactEngine:
             out.append((cn.contribution(lv), event))
         return out
 
-    def _pool(self, targets: list[str], rule: PoolRule) -> int:
+    def _at_least(self, targets: list[str], k: int) -> int:
+        """BDD of "at least k of the targets serve"."""
         b = self.bdd
-        if rule.mode == "count":
-            serves = [self._full_bdd(t) for t in targets]
-            memo: dict[tuple[int, int], int] = {}
+        serves = [self._full_bdd(t) for t in targets]
+        memo: dict[tuple[int, int], int] = {}
 
-            def at_least(i: int, need: int) -> int:
-                if need <= 0:
-                    return TRUE
-                if len(serves) - i < need:
-                    return FALSE
-                key = (i, need)
-                if key not in memo:
-                    memo[key] = b.or_(at_least(i + 1, need),
-                                      b.and_(serves[i], at_least(i + 1, need - 1)))
-                return memo[key]
+        def at_least(i: int, need: int) -> int:
+            if need <= 0:
+                return TRUE
+            if len(serves) - i < need:
+                return FALSE
+            key = (i, need)
+            if key not in memo:
+                memo[key] = b.or_(at_least(i + 1, need),
+                                  b.and_(serves[i], at_least(i + 1, need - 1)))
+            return memo[key]
 
-            return at_least(0, rule.k)
+        return at_least(0, k)
+
+    def _pool(self, targets: list[str], rule: PoolRule) -> int:
+        """(v2) at least ``rule.k`` targets serve, and for capacity pools the capacity
+        of the serving ones covers the load."""
+        count = self._at_least(targets, rule.k)
+        if rule.mode == "count" or count == FALSE:
+            return count
+        return self.bdd.and_(count, self._capacity_pool(targets, rule))
+
+    def _capacity_pool(self, targets: list[str], rule: PoolRule) -> int:
+        b = self.bdd
         options = [self._options(t) for t in targets]
         if rule.mode == "single":
             events = []
@@ -377,17 +388,20 @@ class ExactEngine:
 
     def evaluate(self, importances: bool = True) -> ExactResult:
         """P and Q of every node and the system; with ``importances`` also
-        P(sys | X up / down) for every node and container."""
-        n_cols = count_columns(self.c)
-        if n_cols > MAX_COLUMNS:
-            raise DesignError(
-                f"exact analysis would need {n_cols:,} joint region/zone states",
-                place="regions and zones",
-                fix="set availability 1 on containers whose failures you don't need, or merge zones")
-        cols = build_columns(self.c, self._used_containers())
+        P(sys | X up / down) for every node and container (one load profile: the
+        design's nominal one; :func:`exact_availability` handles profiles)."""
+        cols = _columns(self.c)
+        acc = _Acc(self.c, cols.n)
+        self.accumulate(cols, np.arange(cols.n), importances, acc)
+        return acc.finish(cols, importances)
+
+    def accumulate(self, cols: DomainColumns, idx: np.ndarray, importances: bool,
+                   acc: _Acc) -> None:
+        """Add this diagram's weighted P/Q over the columns ``idx`` into ``acc``."""
         b = self.bdd
         n_nodes = len(b)
         n_atoms = len(self.atom_ids)
+        acc.bdd_size += n_nodes
         level = np.array(b.level, dtype=np.int64)
         lo = np.array(b.lo, dtype=np.int64)
         hi = np.array(b.hi, dtype=np.int64)
@@ -410,13 +424,13 @@ class ExactEngine:
         inside = {nid: var for nid, var in self.vars.items()
                   if not (sys_free >> self.atom_index[nid] & 1) and var.first_level in by_level}
         exits = {nid: self._exits(var, by_level[var.first_level]) for nid, var in inside.items()}
-        C = cols.n
-        step = int(max(16, min(C, 2**22 // max(1, 2 * n_nodes))))
+        C = len(idx)
+        step = int(max(16, min(max(C, 1), 2**22 // max(1, 2 * n_nodes))))
         acc_parts = np.zeros((len(parts), 2))
-        acc_cond = {nid: np.zeros(4) for nid in self.vars}
-        sys_all = np.zeros((2, C))
+        others = [nid for nid, cn in self.c.nodes.items()
+                  if cn.role is not Role.SOURCE and nid not in self.vars]
         for start in range(0, C, step):
-            sl = slice(start, min(C, start + step))
+            sl = idx[start:start + step]
             w = cols.weights[sl]
             c = len(w)
             counts = self._up_counts(cols, sl)
@@ -467,10 +481,18 @@ class ExactEngine:
             Q = np.where(never[:, None], 1.0, qf + qb - qf * qb)
             acc_parts[:, 0] += P @ w
             acc_parts[:, 1] += Q @ w
-            sys_all[0, sl] = P[sys_k]
-            sys_all[1, sl] = Q[sys_k]
-            if self.system.never or not importances:
+            acc.sys_all[0, sl] = P[sys_k]
+            acc.sys_all[1, sl] = Q[sys_k]
+            if not importances:
                 continue
+            ws = w.sum()
+            if self.system.never:
+                for nid in [*self.vars, *others]:
+                    acc.cond[nid] += [0.0, ws, 0.0, ws]
+                continue
+            ps, qs = P[sys_k] @ w, Q[sys_k] @ w
+            for nid in others:  # no threshold here: its state does not matter
+                acc.cond[nid] += [ps, qs, ps, qs]
             for nid, var in self.vars.items():
                 a = self.atom_index[nid]
                 if sys_free >> a & 1:
@@ -480,37 +502,16 @@ class ExactEngine:
                     pr = np.where(alive, np.exp(rest_log), 0.0)
                     qr = np.where(alive, -np.expm1(rest_log), 1.0)
                     pbs, qbs = pb[sys_k], qb[sys_k]
-                    acc_cond[nid] += [(pr * pbs) @ w, (qr + qbs - qr * qbs) @ w, 0.0, w.sum()]
+                    acc.cond[nid] += [(pr * pbs) @ w, (qr + qbs - qr * qbs) @ w, 0.0, w.sum()]
                 elif nid in inside:
-                    acc_cond[nid] += self._swap(var, dists[nid], counts[nid], exits[nid],
+                    acc.cond[nid] += self._swap(var, dists[nid], counts[nid], exits[nid],
                                                 by_level[var.first_level], PQ, reach,
                                                 pf[sys_k], qf[sys_k], w)
                 else:
-                    acc_cond[nid] += [P[sys_k] @ w, Q[sys_k] @ w, P[sys_k] @ w, Q[sys_k] @ w]
-        p_serve = {nid: float(acc_parts[k, 0]) for k, nid in enumerate(names)}
-        q_serve = {nid: float(acc_parts[k, 1]) for k, nid in enumerate(names)}
-        p_sys, q_sys = float(acc_parts[sys_k, 0]), float(acc_parts[sys_k, 1])
-        conditional: dict[str, tuple[float, float, float, float]] = {}
-        if not importances:
-            return ExactResult(p_sys, q_sys, p_serve, q_serve, conditional, C, n_nodes)
-        for nid, acc in acc_cond.items():
-            if self.system.never:
-                conditional[nid] = (0.0, 1.0, 0.0, 1.0)
-                continue
-            p_up, q_up, p_down, q_down = (float(x) for x in acc)
-            # the update cancels a term of order 1: below 1e-14 what is left is rounding
-            p_up = 0.0 if p_up < 1e-14 else min(p_up, 1.0)
-            p_down = 0.0 if p_down < 1e-14 else min(p_down, 1.0)
-            conditional[nid] = (p_up, min(max(q_up, 0.0), 1.0), p_down, min(max(q_down, 0.0), 1.0))
-        for nid, cn in self.c.nodes.items():
-            if nid not in conditional and cn.role is not Role.SOURCE:
-                conditional[nid] = (p_sys, q_sys, p_sys, q_sys)
-        w_all = cols.weights
-        sys_pq = np.concatenate([sys_all[0], sys_all[1]])
-        for x, cc in self.c.containers.items():
-            conditional[x] = self._container_conditionals(x, cc.availability, cc.unavailability,
-                                                          cols, sys_pq, w_all, C, p_sys, q_sys)
-        return ExactResult(p_sys, q_sys, p_serve, q_serve, conditional, C, n_nodes)
+                    acc.cond[nid] += [P[sys_k] @ w, Q[sys_k] @ w, P[sys_k] @ w, Q[sys_k] @ w]
+        for k, nid in enumerate(names):
+            acc.parts[nid] += acc_parts[k]
+        acc.parts[None] += acc_parts[sys_k]
 
     def _swap(self, var, D, n_up, exits, entries, PQ, reach, pf, qf, w):  # type: ignore[no-untyped-def]
         """Weighted P/Q of the system with this node all up, then all down (one chunk).
@@ -537,7 +538,8 @@ class ExactEngine:
             out.extend([(pf * pb) @ w, (qf + qb - qf * qb) @ w])
         return out
 
-    def _container_conditionals(self, x, a, q_x, cols, sys_pq, w, C, p_sys, q_sys):  # type: ignore[no-untyped-def]
+    @staticmethod
+    def _container_conditionals(x, a, q_x, cols, sys_pq, w, C, p_sys, q_sys):  # type: ignore[no-untyped-def]
         if x in cols.forced:
             sl = cols.forced[x]
             wb = w[: cols.n_base]
@@ -565,7 +567,68 @@ def _bits(mask: int) -> list[int]:
     return out
 
 
+def _columns(compiled: Compiled) -> DomainColumns:
+    n_cols = count_columns(compiled)
+    if n_cols > MAX_COLUMNS:
+        raise DesignError(
+            f"exact analysis would need {n_cols:,} joint region/zone states",
+            place="regions and zones",
+            fix="set availability 1 on containers whose failures you don't need, or merge zones")
+    used: set[str] = set()
+    for cn in compiled.nodes.values():
+        for group, _ in cn.groups:
+            used |= group
+    return build_columns(compiled, used)
+
+
+class _Acc:
+    """Weighted sums over columns, added up across load profiles."""
+
+    def __init__(self, compiled: Compiled, n_cols: int) -> None:
+        self.c = compiled
+        self.parts: dict[str | None, np.ndarray] = {nid: np.zeros(2) for nid in compiled.nodes}
+        self.parts[None] = np.zeros(2)
+        self.cond = {nid: np.zeros(4) for nid, cn in compiled.nodes.items()
+                     if cn.role is not Role.SOURCE}
+        self.sys_all = np.zeros((2, n_cols))
+        self.bdd_size = 0
+
+    def finish(self, cols: DomainColumns, importances: bool) -> ExactResult:
+        c = self.c
+        p_serve = {nid: float(v[0]) for nid, v in self.parts.items() if nid is not None}
+        q_serve = {nid: float(v[1]) for nid, v in self.parts.items() if nid is not None}
+        p_sys, q_sys = float(self.parts[None][0]), float(self.parts[None][1])
+        conditional: dict[str, tuple[float, float, float, float]] = {}
+        if not importances:
+            return ExactResult(p_sys, q_sys, p_serve, q_serve, conditional, cols.n, self.bdd_size)
+        for nid, acc in self.cond.items():
+            p_up, q_up, p_down, q_down = (float(x) for x in acc)
+            # the update cancels a term of order 1: below 1e-14 what is left is rounding
+            p_up = 0.0 if p_up < 1e-14 else min(p_up, 1.0)
+            p_down = 0.0 if p_down < 1e-14 else min(p_down, 1.0)
+            conditional[nid] = (p_up, min(max(q_up, 0.0), 1.0), p_down, min(max(q_down, 0.0), 1.0))
+        C = cols.n
+        sys_pq = np.concatenate([self.sys_all[0], self.sys_all[1]])
+        for x, cc in c.containers.items():
+            conditional[x] = ExactEngine._container_conditionals(
+                x, cc.availability, cc.unavailability, cols, sys_pq, cols.weights, C, p_sys, q_sys)
+        return ExactResult(p_sys, q_sys, p_serve, q_serve, conditional, C, self.bdd_size)
+
+
 def exact_availability(compiled: Compiled, importances: bool = True) -> ExactResult:
     """Exact P(serve) of every node and the system, and (with ``importances``)
-    P(sys | X up/down) for every node and container X."""
-    return ExactEngine(compiled).evaluate(importances)
+    P(sys | X up/down) for every node and container X.
+
+    (v2) Loads move with the failure domains: each column (joint container state)
+    has a load profile (``Compiled.profile_index``); columns that share a profile
+    share one diagram, built for that profile's thresholds and pool loads.
+    """
+    cols = _columns(compiled)
+    container_up = {x: cols.state[x] == 1 for x in compiled.containers}
+    prof = compiled.profile_index(container_up, cols.n)
+    acc = _Acc(compiled, cols.n)
+    for g in np.unique(prof):
+        idx = np.flatnonzero(prof == g)
+        engine = ExactEngine(compiled.view(compiled.profiles[int(g)]))
+        engine.accumulate(cols, idx, importances, acc)
+    return acc.finish(cols, importances)

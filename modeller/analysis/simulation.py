@@ -24,10 +24,16 @@ Failover windows (active-passive with ``failover_seconds`` > 0): a window of
 replica 0 of its first pool target. Overlapping windows merge. At time 0 the
 time since that member's last failure is drawn from the stationary law (down:
 Exp(MTTR); up: Exp(MTBF) + Exp(MTTR)) so a window may already be open. Windows
-open at rate 1/(MTBF+MTTR) where the exact engine uses 1/MTBF, and a window
-overlaps the member's own outage (with one replica a window shorter than the
-repair is hidden under it); both differences vanish when windows are short
-against MTBF (examples: 30 s windows, 1 h MTTR, MTBF of hundreds of hours).
+open at the renewal rate 1/(MTBF+MTTR), the rate the exact engine uses (v2); a
+window overlaps the member's own outage, where the exact engine counts it as an
+independent event, a difference that vanishes when windows are short against
+MTBF (examples: 30 s windows, 1 h MTTR, MTBF of hundreds of hours). A node with
+nothing to fail over to (one replica, a router with one target) has no window.
+
+(v2) Loads move with the failure domains: the load profile in force
+(``Compiled.profile_index``) is itself a step function of the containers'
+states, and a node whose thresholds or pool load differ between profiles is
+evaluated on its change points too.
 
 Years are simulated in chunks (one long stationary run per chunk, cut into
 years of 525,960 minutes) so memory stays bounded; a system outage that starts
@@ -342,6 +348,7 @@ class _Chunk:
                 self.capacity_targets.update(cn.pool)
         self.wanted_members = wanted
         self.containers = {cid: self._container(cid) for cid in compiled.containers}
+        self.profile = self._profile_step()
         self.group_down: dict[frozenset[str], Intervals] = {}
         self.raw: dict[str, _Step] = {}
         self.serves: dict[str, _Step] = {}
@@ -353,6 +360,16 @@ class _Chunk:
         if p is None or p[1] <= 0:
             return np.zeros(0), np.zeros(0)
         return _row_intervals(_renewal(self.rng, 1, p[0], p[1], self.horizon), 0, self.horizon)
+
+    def _profile_step(self) -> _Step:
+        """(v2) The load profile in force over time: it changes only when a container
+        goes down or comes back (``Compiled.profile_index`` on the containers' states)."""
+        if not self.containers:
+            return _const(0, np.int64)
+        steps = [_interval_step(*_merge(*iv)) for iv in self.containers.values()]
+        g = _grid(steps)
+        ups = {cid: st.at(g) == 0 for cid, st in zip(self.containers, steps)}
+        return _compress(g, self.compiled.profile_index(ups, g.size))
 
     def _containers_down(self, containers: frozenset[str]) -> Intervals:
         if containers not in self.group_down:
@@ -412,11 +429,17 @@ class _Chunk:
                 fs = self.design.nodes[nid].failover_seconds / 60.0
                 window = _window_step(starts, elapsed, fs, self.horizon)
                 self.windows[nid] = window
-        if window is None or window.t.size == 1 and not window.v[0]:
+        prof = self.profile if (self.profile.t.size > 1 and cn.role is not Role.SOURCE
+                                and self.compiled.varies(nid)) else None
+        k_of = self.compiled.k_table(nid) if prof is not None else None
+        if prof is None and (window is None or window.t.size == 1 and not window.v[0]):
             own = _compress(raw.t, own_ok(cn, raw.v))
         else:
-            g = _grid([raw, window])
-            own = _compress(g, own_ok(cn, raw.at(g), window.at(g)))
+            inputs = [raw] + ([window] if window is not None else []) + \
+                ([prof] if prof is not None else [])
+            g = _grid(inputs)
+            own = _compress(g, own_ok(cn, raw.at(g), None if window is None else window.at(g),
+                                      None if k_of is None else k_of[prof.at(g)]))
         if cn.role is Role.ROUTER:
             needed = [self.serves[t] for t in cn.pool]
             if cn.pool_rule is not None and cn.pool_rule.mode != "count":
@@ -426,12 +449,18 @@ class _Chunk:
         if not needed and cn.role is not Role.ROUTER:
             self.serves[nid] = own
             return
+        load_of = None
+        if prof is not None and cn.role is Role.ROUTER and cn.pool_rule is not None \
+                and cn.pool_rule.mode != "count":
+            needed.append(prof)
+            load_of = self.compiled.pool_load_table(nid)
         g = _grid([own, *needed])
         m = g.size
         serves = {t: self.serves[t].at(g) for t in (cn.pool if cn.role is Role.ROUTER else cn.deps)}
         if cn.role is Role.ROUTER:
             raws = {t: self.raw[t].at(g) for t in cn.pool if t in self.raw}
-            ok = own.at(g) & pool_ok(cn, self.compiled, serves, raws, m)
+            ok = own.at(g) & pool_ok(cn, self.compiled, serves, raws, m,
+                                     None if load_of is None else load_of[prof.at(g)])
         else:
             ok = own.at(g) & deps_ok(cn, serves, m)
         self.serves[nid] = _compress(g, ok)

@@ -43,11 +43,19 @@ def contribution_array(cn: CNode, up: np.ndarray) -> np.ndarray:
     return cn.capacity * up.astype(float)
 
 
-def own_ok(cn: CNode, raw_up: np.ndarray, window: np.ndarray | None = None) -> np.ndarray:
-    """Enough raw replicas up and not in a failover window (clients are perfect)."""
+def own_ok(cn: CNode, raw_up: np.ndarray, window: np.ndarray | None = None,
+           k: np.ndarray | None = None) -> np.ndarray:
+    """Enough raw replicas up and not in a failover window (clients are perfect).
+
+    ``k``: the replicas needed in each state (its load profile; -1 = can never serve);
+    default the nominal ``cn.k``.
+    """
     raw_up = np.asarray(raw_up)
     if cn.role is Role.SOURCE:
         ok = np.ones(raw_up.shape, dtype=bool)
+    elif k is not None:
+        k = np.asarray(k)
+        ok = (k >= 0) & (raw_up >= k)
     elif cn.k is None:  # overloaded at nominal load: never serves
         return np.zeros(raw_up.shape, dtype=bool)
     else:
@@ -66,39 +74,49 @@ def deps_ok(cn: CNode, serves: Mapping[str, np.ndarray], m: int) -> np.ndarray:
 
 
 def pool_ok(cn: CNode, compiled: Compiled, serves: Mapping[str, np.ndarray],
-            raw_up: Mapping[str, np.ndarray], m: int) -> np.ndarray:
-    """Routers: enough targets serve, by the pool rule (count, capacity or single)."""
+            raw_up: Mapping[str, np.ndarray], m: int, load: np.ndarray | None = None
+            ) -> np.ndarray:
+    """Routers: at least ``k`` targets serve (a floor) and, for capacity pools, their up
+    capacity covers the load (``load``: per state from the load profile; default the
+    nominal ``rule.load``)."""
     rule = cn.pool_rule
+    k = 1 if rule is None else rule.k
+    count = np.zeros(m, dtype=np.int64)
+    for t in cn.pool:
+        count += serves[t]
+    ok = count >= k
     if rule is None or rule.mode == "count":
-        k = 1 if rule is None else rule.k
-        count = np.zeros(m, dtype=np.int64)
-        for t in cn.pool:
-            count += serves[t]
-        return count >= k
-    need = rule.load - EPS
+        return ok
+    need = (rule.load if load is None else np.asarray(load)) - EPS
     if rule.mode == "capacity":
         total = np.zeros(m)
         for t in cn.pool:
             contrib = contribution_array(compiled.nodes[t], raw_up[t])
             total += np.where(serves[t], contrib, 0.0)
-        return total >= need
+        return ok & (total >= need)
     if rule.mode == "single":
-        ok = np.zeros(m, dtype=bool)
+        one = np.zeros(m, dtype=bool)
         for t in cn.pool:
             contrib = contribution_array(compiled.nodes[t], raw_up[t])
-            ok |= serves[t] & (contrib >= need)
-        return ok
+            one |= serves[t] & (contrib >= need)
+        return ok & one
     raise ValueError(f"unknown pool rule {rule.mode!r} at {cn.id}")
 
 
 def node_serves(cn: CNode, compiled: Compiled, serves: Mapping[str, np.ndarray],
-                raw_up: Mapping[str, np.ndarray], window: np.ndarray | None = None
-                ) -> np.ndarray:
-    """One node's serve state; its dependencies' states must already be in ``serves``."""
-    own = own_ok(cn, raw_up[cn.id], window)
+                raw_up: Mapping[str, np.ndarray], window: np.ndarray | None = None,
+                profile: np.ndarray | None = None) -> np.ndarray:
+    """One node's serve state; its dependencies' states must already be in ``serves``.
+    ``profile``: the load-profile index of each state (default: all nominal)."""
+    k = load = None
+    if profile is not None and cn.role is not Role.SOURCE and compiled.varies(cn.id):
+        k = compiled.k_table(cn.id)[profile]
+        if cn.role is Role.ROUTER:
+            load = compiled.pool_load_table(cn.id)[profile]
+    own = own_ok(cn, raw_up[cn.id], window, k)
     m = own.shape[0]
     if cn.role is Role.ROUTER:
-        return own & pool_ok(cn, compiled, serves, raw_up, m)
+        return own & pool_ok(cn, compiled, serves, raw_up, m, load)
     return own & deps_ok(cn, serves, m)
 
 
@@ -109,13 +127,15 @@ def _state_count(arrays: Iterable[np.ndarray]) -> int | None:
 
 
 def evaluate(compiled: Compiled, raw_up: Mapping[str, np.ndarray],
-             window: Mapping[str, np.ndarray] | None = None, m: int | None = None
-             ) -> Evaluation:
+             window: Mapping[str, np.ndarray] | None = None, m: int | None = None,
+             profile: np.ndarray | None = None) -> Evaluation:
     """Serve state of every component over M states.
 
     ``raw_up[node]``: int (M,) up replicas, containers already accounted (missing:
     all replicas up); ``window[node]``: bool (M,) in a failover window (missing:
-    False). ``m`` is only needed when neither mapping holds an array.
+    False); ``profile``: int (M,) load-profile index of each state, from
+    ``compiled.profile_index`` on the states' containers (missing: nominal, every
+    failure domain up). ``m`` is only needed when no mapping holds an array.
     """
     window = window or {}
     if m is None:
@@ -126,7 +146,8 @@ def evaluate(compiled: Compiled, raw_up: Mapping[str, np.ndarray],
         up[nid] = np.full(m, cn.replicas, dtype=np.int64) if arr is None else np.asarray(arr)
     serves: dict[str, np.ndarray] = {}
     for nid in compiled.reverse_order():
-        serves[nid] = node_serves(compiled.nodes[nid], compiled, serves, up, window.get(nid))
+        serves[nid] = node_serves(compiled.nodes[nid], compiled, serves, up, window.get(nid),
+                                  profile)
     system = np.ones(m, dtype=bool)
     for c in compiled.clients:
         system &= serves[c]
@@ -188,7 +209,7 @@ def evaluate_once(compiled: Compiled, down: Iterable[str] = ()) -> dict[str, boo
                   for n in down if n in compiled.nodes}
     container_up = {c: np.zeros(1, dtype=bool) for c in down if c in compiled.containers}
     raw = raw_up_from_states(compiled, replica_up, container_up)
-    ev = evaluate(compiled, raw, m=1)
+    ev = evaluate(compiled, raw, m=1, profile=compiled.profile_index(container_up, 1))
     return {nid: bool(v[0]) for nid, v in ev.serves.items()}
 
 

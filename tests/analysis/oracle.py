@@ -5,7 +5,8 @@ purpose. It lists every up/down combination of every replica, container and
 failover event, evaluates who serves in that one world, and adds up the probabilities.
 It is slow and exponential on purpose, so that it is easy to believe and independent
 of the engine's algorithm. It only shares ``compile_design`` with the engine (the
-thresholds, placements and pool rules), which is the contract both sides implement.
+thresholds, placements, pool rules and the load profile of each set of lost
+containers), which is the contract both sides implement.
 """
 
 from __future__ import annotations
@@ -91,9 +92,11 @@ def count_components(design: Design) -> int:
 
 def _world(model: _Model, state: Sequence[bool]) -> tuple[dict[str, bool], dict[str, int]]:
     """Who serves in one world (state[i] True = component i good)."""
-    compiled = model.compiled
-    nodes = compiled.nodes
     container_up = {cid: state[i] for cid, i in model.container_index.items()}
+    # (v2) loads move with the failure domains: this world's thresholds and pool loads
+    compiled = model.compiled.view(
+        model.compiled.profile_for([c for c, up in container_up.items() if not up]))
+    nodes = compiled.nodes
     serve: dict[str, bool] = {}
     raw_up: dict[str, int] = {}
     for nid in compiled.reverse_order():
@@ -117,16 +120,17 @@ def _world(model: _Model, state: Sequence[bool]) -> tuple[dict[str, bool], dict[
             rule = cn.pool_rule
             assert rule is not None, f"router {nid} has no pool rule"
             serving = [t for t in cn.pool if serve[t]]
+            pool_ok = len(serving) >= rule.k  # (v2) a floor in every mode
             if rule.mode == "count":
-                pool_ok = len(serving) >= rule.k
+                pass
             elif rule.mode == "capacity":
                 total = 0.0
                 for t in serving:
                     total += nodes[t].contribution(raw_up[t])
-                pool_ok = total >= rule.load - CAPACITY_EPS
+                pool_ok = pool_ok and total >= rule.load - CAPACITY_EPS
             elif rule.mode == "single":
-                pool_ok = any(nodes[t].contribution(raw_up[t]) >= rule.load - CAPACITY_EPS
-                              for t in serving)
+                pool_ok = pool_ok and any(
+                    nodes[t].contribution(raw_up[t]) >= rule.load - CAPACITY_EPS for t in serving)
             else:
                 raise AssertionError(f"unknown pool mode {rule.mode!r}")
             serve[nid] = own_ok and pool_ok

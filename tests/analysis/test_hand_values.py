@@ -293,9 +293,10 @@ def test_overload_warning_names_the_node() -> None:
 
 def test_failover_window(evaluate) -> None:  # type: ignore[no-untyped-def]
     # Active-passive db, 2 replicas, a = 0.99, MTTR 1 h, so MTBF = a*MTTR/(1-a) = 99 h.
-    # Each failure of the active member costs 36 s = 0.01 h of failover:
-    #   p_F = 0.01 / 99. Replicas: 1 - 0.01^2. Independent: A = (1 - 1e-4) * (1 - p_F).
-    p_f = 0.01 / 99
+    # (v2) The active member fails at the renewal rate 1/(MTBF + MTTR) = 1/100 h, and
+    # each failure costs 36 s = 0.01 h of failover:
+    #   p_F = 0.01 / 100. Replicas: 1 - 0.01^2. Independent: A = (1 - 1e-4) * (1 - p_F).
+    p_f = 0.01 / 100
     r = evaluate(failover())
     assert r["system"]["availability"] == approx((1 - 0.01**2) * (1 - p_f))
     # U = 1 - (1 - 1e-4)(1 - p_F) = 1e-4 + p_F - 1e-4 * p_F

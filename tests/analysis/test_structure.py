@@ -245,7 +245,7 @@ def test_matches_oracle_worlds(seed: int) -> None:
     replica_up = {nid: state[:, [i for i, _ in reps]] for nid, reps in model.replicas.items()}
     window = {nid: ~state[:, i] for nid, i in model.failover_index.items()}
     raw = raw_up_from_states(comp, replica_up, container_up)
-    ev = evaluate(comp, raw, window)
+    ev = evaluate(comp, raw, window, profile=comp.profile_index(container_up, m))
     for j, w in enumerate(worlds):
         serve, raw_o = _world(model, w)
         for nid in comp.nodes:
