@@ -457,3 +457,23 @@ def test_the_spread_checklist_wraps_long_names(window, qtbot):
     panel = window.properties
     assert panel.scroll.horizontalScrollBar().maximum() == 0
     assert clipped_labels(panel) == []
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1440, 900)])
+def test_start_page_and_palette_cut_nothing(window, size):
+    from modeller.ui.start_page import install_start_page
+
+    page = install_start_page(window, show=True)
+    window.resize(*size)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert page.isVisible()
+    assert page.scroll.horizontalScrollBar().maximum() == 0 or not page.scroll.horizontalScrollBar().isVisible()
+    for row in page.rows.values():  # every template's note is whole, inside the page
+        assert row.note.height() >= row.note.heightForWidth(row.note.width())
+        assert row.note.mapTo(page, QPoint(row.note.width(), 0)).x() <= page.width()
+    assert clipped_labels(page) == []
+    assert clipped_labels(window.palette) == []
+    # the banner says why there are no numbers across its width, not in a column of dashes
+    assert window.banner.availability.isHidden() and window.banner.state.text()
+    assert clipped_labels(window.banner) == []
