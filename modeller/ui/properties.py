@@ -612,7 +612,8 @@ class PropertiesPanel(QWidget):
             calls = {lk.calls for lk in links}
             self._add_line("calls", "Calls per request", F.fmt_number(calls.pop()) if len(calls) == 1 else "",
                            "1" if len(calls) <= 1 else "mixed", self._commit_link_calls)
-            opt = QCheckBox("Optional (soft dependency: never takes the source down)")
+            opt = QCheckBox("Optional")
+            opt.setToolTip("Optional (soft dependency: never takes the source down)")
             states = {lk.optional for lk in links}
             opt.setTristate(len(states) > 1)
             opt.setCheckState(Qt.CheckState.PartiallyChecked if len(states) > 1 else
@@ -620,6 +621,10 @@ class PropertiesPanel(QWidget):
             opt.clicked.connect(self._commit_link_optional)
             self.editors["optional"] = opt
             self.form.addRow("", opt)
+            # the explanation wraps under the box (as the box's own text it widened the panel)
+            self.form.addRow("", wrapped_label("A soft dependency: it carries load and latency but "
+                                               "never takes the source down.",
+                                               style_sheet="color: #64748b; font-size: 8pt;"))
         else:
             self.title.setText(d.name or "Untitled")
             self.subtitle.setText("Design settings. Select a node or link to edit it.")

@@ -191,6 +191,16 @@ def test_properties_with_a_preset_wraps_and_never_scrolls_sideways(window, qtbot
         bar = panel.scroll.horizontalScrollBar()
         assert bar.maximum() == 0 and not bar.isVisible(), nid
         assert clipped_labels(panel) == [], nid
+    # a link, and two nodes of different kinds
+    window.scene.clearSelection()
+    window.scene.link_item("web-a", "db").setSelected(True)
+    for ids in (None, ["web-a", "db"]):
+        if ids:
+            window.scene.select_ids(ids)
+        QApplication.processEvents()
+        panel = window.properties
+        assert panel.scroll.horizontalScrollBar().maximum() == 0, ids
+        assert clipped_labels(panel) == [], ids
     window.scene.select_ids(["db"])
     settle(window, qtbot)
     text = window.properties.preset_text()
