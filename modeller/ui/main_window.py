@@ -32,13 +32,13 @@ from .banner import Banner
 from .canvas.arrange import install_arrange
 from .canvas.scene import DesignScene
 from .canvas.view import CanvasView, design_files
+from .crashlog import install_diagnostics
 from .editor import FRAGMENT_MIME, Editor
 from .export_actions import install_export_actions
 from .failit import install_failit
 from .fields import plural
 from .files import Autosaver, RecentFiles, Recovery, save_design_file
 from .folders import last_folder, remember_folder
-from .crashlog import install_diagnostics
 from .help import install_help
 from .insights.panel import InsightsPanel
 from .locks import check_and_lock, release_locks
