@@ -77,7 +77,11 @@ def test_three_tier_numbers(examples_dir: Path, capsys: pytest.CaptureFixture[st
     expected = 0.9999 * 0.9995 * 0.999 * (1 - 0.005**2) * 0.995 * 0.995
     assert report["system"]["availability"] == pytest.approx(expected, abs=1e-13)
     assert code == 1  # SLO 99 % > 98.84 %
-    assert set(report["spofs"]) == {"us-east-1", "use1-az1", "lb", "web", "app", "db"}
+    # (v2) SPOFs by failure unit: web has 2 replicas and one carries the load, so losing
+    # either replica drops nobody: not a SPOF; lb, app, db have one replica each
+    assert set(report["spofs"]) == {"us-east-1", "use1-az1", "lb", "app", "db"}
+    assert report["spof_units"]["app"] == "its only replica"
+    assert report["spof_units"]["use1-az1"] == "zone us-east-1a"
     assert report["system"]["bottleneck"] == "db"
     assert report["system"]["headroom"] == pytest.approx(1000 / 600)
     assert report["nodes"]["db"]["load_rps"] == pytest.approx(600)  # 300 rps x 2 calls
@@ -91,7 +95,7 @@ def _multi_az_by_hand() -> float:
     """
     a_rep, a_zone, a_region, a_lb = 0.995, 0.9995, 0.9999, 0.9999
     mtbf = a_rep * 1.0 / (1 - a_rep)  # MTTR = default 1 h
-    p_failover = (30 / 3600) / mtbf
+    p_failover = (30 / 3600) / (mtbf + 1.0)  # (v2) renewal rate 1/(MTBF + MTTR)
 
     def at_least(k: int, ups: list[float]) -> float:
         total = 0.0
@@ -304,7 +308,10 @@ def test_readme_example_is_a_valid_design() -> None:
     design = loads_design(blocks[0], "README.md")
     report = modeller.analyze(design)
     assert report.system.meets_slo
-    assert set(report.spofs) == {"eu", "lb", "web", "db"}  # three web replicas, two needed
+    # (v2) three web replicas, two needed: losing any one drops nobody, so web is no SPOF;
+    # the db's failover window is one (a failure unit of its own)
+    assert set(report.spofs) == {"eu", "lb", "db"}
+    assert report.spof_units["db"] == "its failover window"
     assert "modeller analyze resources/examples/multi-az.arch.json" in readme
     assert "QT_QPA_PLATFORM=offscreen python -m pytest" in readme
 

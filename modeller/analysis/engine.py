@@ -8,7 +8,7 @@ import numpy as np
 
 from ..model import Design, Role
 from .compiled import EPS, Compiled, compile_design
-from .exact import ExactResult, exact_availability
+from .exact import ExactResult, _level_masses, exact_availability
 from .report import (
     MINUTES_PER_YEAR,
     ClientResult,
@@ -18,7 +18,7 @@ from .report import (
     SystemResult,
     nines,
 )
-from .scenarios import full_up_counts, loads_after, utilisation
+from .scenarios import container_states, full_up_counts, scenario_loads, utilisation
 from .simulation import SimulationTooLarge, simulate
 from .structure import evaluate
 from .sweeps import sweep_demand, sweep_replicas
@@ -26,13 +26,20 @@ from .sweeps import sweep_demand, sweep_replicas
 
 def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
                        ) -> list[FailureScenario]:
+    """Every "X down, everything else up" scenario, judged by the structure function.
+
+    (v2) A scenario survives when no client drops **and** no node runs above 100 %
+    (a node that would is down in the structure function, so it names the clients it
+    drops); nodes above ``settings.target_utilization`` but within 100 % are ``hot``.
+    """
     lost = [nid for nid, cn in compiled.nodes.items() if cn.role is not Role.SOURCE]
     lost += list(compiled.containers)
     if not lost:
         return []
     up = full_up_counts(compiled, lost)
-    served = evaluate(compiled, up).serves
-    loads = loads_after(compiled, up, served)
+    profile = compiled.profile_index(container_states(compiled, lost), len(lost))
+    served = evaluate(compiled, up, profile=profile).serves
+    loads = scenario_loads(compiled, up, served, profile)
     comp = [n for n, cn in compiled.nodes.items() if cn.role is not Role.SOURCE]
     down = ~np.array([served[n] for n in comp], dtype=bool).reshape(len(comp), len(lost))
     client_down = ~np.array([served[c] for c in compiled.clients], dtype=bool).reshape(
@@ -45,7 +52,9 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
             rows.append(u)
             nominal.append(cn.load / cn.total_capacity if cn.total_capacity else np.nan)
     util = np.array(rows).reshape(len(cap_ids), len(lost))
-    over = util > 1.0 + EPS  # NaN (nothing left of the node) is down, not overloaded
+    with np.errstate(invalid="ignore"):
+        over = util > 1.0 + EPS  # NaN (nothing left of the node) is down, not overloaded
+        hot = (util > compiled.target_utilization + EPS) & ~over
     changed = ~np.isnan(util) & ~(np.abs(util - np.array(nominal)[:, None]) <= 1e-9)
     names = np.array(cap_ids, dtype=object)
     out = []
@@ -59,10 +68,77 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
             [comp[j] for j in np.flatnonzero(down[:, i])],
             [cap_ids[j] for j in np.flatnonzero(over[:, i])],
             dict(zip(names[moved].tolist(), util[moved, i].tolist())),
-            p_down, q_down))
+            p_down, q_down,
+            hot=[cap_ids[j] for j in np.flatnonzero(hot[:, i])]))
     return out
 
 
+def _spof_units(design: Design, compiled: Compiled, failures: list[FailureScenario]
+                ) -> dict[str, str]:
+    """(v2) Single points of failure by failure unit: one replica, one container, one
+    failover window — whose failure alone, everything else up, drops a client.
+
+    Returns {id: the unit(s) in words}; a node (or container) assumed perfect
+    (availability 1) is marked so.
+    """
+    comp = [n for n, cn in compiled.nodes.items() if cn.role is not Role.SOURCE]
+    units: dict[str, list[str]] = {}
+    if comp and compiled.clients:
+        m = len(comp)
+        up = {nid: np.full(m, cn.replicas, dtype=np.int64) for nid, cn in compiled.nodes.items()}
+        for i, nid in enumerate(comp):
+            up[nid][i] -= 1  # one replica of the i-th node lost
+        ev = evaluate(compiled, up, m=m)
+        windowed = [n for n in comp if compiled.nodes[n].failover_p > 0]
+        ev_w = None
+        if windowed:
+            win = {n: np.arange(len(windowed)) == i for i, n in enumerate(windowed)}
+            ev_w = evaluate(compiled, {}, window=win, m=len(windowed))
+        for i, nid in enumerate(comp):
+            if not ev.system[i]:
+                cn = compiled.nodes[nid]
+                n = cn.replicas
+                if n == 1:
+                    units.setdefault(nid, []).append("its only replica")
+                elif cn.k is not None and cn.k >= n:
+                    units.setdefault(nid, []).append(f"needs all {n} replicas")
+                else:
+                    units.setdefault(nid, []).append(
+                        f"any one of its {n} replicas (the rest cannot carry the load)")
+        for i, nid in enumerate(windowed):
+            if ev_w is not None and not ev_w.system[i]:
+                units.setdefault(nid, []).append("its failover window")
+    for f in failures:
+        if f.kind in ("region", "zone") and f.clients_down:
+            units.setdefault(f.down, []).append(f"{f.kind} {design.nodes[f.down].name}")
+    out = {}
+    for x, words in units.items():
+        text = "; ".join(words)
+        if design.nodes[x].replica_unavailability <= 0.0:
+            text += " (assumed perfect: availability 100 %)"
+        out[x] = text
+    return out
+
+
+def _own(compiled: Compiled, nid: str) -> tuple[float, float]:
+    """(v2) Own availability: P(enough of its own replicas up and not in a failover
+    window), counting neither dependencies nor containers: (P, Q) without cancellation."""
+    cn = compiled.nodes[nid]
+    if cn.k is None:
+        return 0.0, 1.0
+    masses = _level_masses(cn.replicas, cn.availability, cn.unavailability, (cn.k,))
+    q_rep, p_rep = float(masses[0]), float(masses[1])
+    pf = cn.failover_p
+    return p_rep * (1.0 - pf), q_rep + pf - q_rep * pf
+
+
+def _zero(value: float, scale: float = 1.0) -> float:
+    """A value within 1e-12 of zero (relative to ``scale``: a year for minutes) is zero,
+    so nothing downstream depends on float noise or the BLAS build."""
+    return 0.0 if abs(value) <= ZERO * scale else value
+
+
+ZERO = 1e-12
 SIMULATION_YEARS = 1000
 SWEEP_NODES = 2  # replica sweeps for the biggest downtime contributors
 SWEEP_FACTORS = [round(0.2 * i, 1) for i in range(11)]  # demand 0..2x for the report
@@ -103,14 +179,19 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
         slo = {k: float(v) for k, v in n.slo.items() if k in ("availability", "latency_ms_p99")}
         client_lat = lat.clients.get(cid) if lat is not None else None
         ok = True
+        connected = bool(compiled.links.get(cid))
+        if not connected:
+            warnings.append(f"{n.name} is not connected: link it to what it calls, or it has "
+                            "nothing to be served by (its SLO is not counted)")
         if "availability" in slo and p < slo["availability"] - 1e-15:
             ok = False
         if "latency_ms_p99" in slo and client_lat is not None and \
                 not client_lat.p99 <= slo["latency_ms_p99"]:
             ok = False
-        meets_all &= ok
+        if connected:
+            meets_all &= ok
         clients[cid] = ClientResult(p, q, nines(q), q * MINUTES_PER_YEAR, ok, slo, client_lat,
-                                    float(n.demand_rps or 0.0))
+                                    float(n.demand_rps or 0.0), connected=connected)
 
     nodes: dict[str, NodeResult] = {}
     worst_util, bottleneck = 0.0, None
@@ -118,25 +199,27 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
     for nid, node in design.nodes.items():
         cost = node.cost_month * node.replicas
         total_cost += cost
-        if node.role is Role.SOURCE:
+        if node.role is Role.SOURCE or node.is_note:
             continue
         cond = exact.conditional.get(nid, (p_sys, q_sys, p_sys, q_sys))
         p_up, q_up, p_down, q_down = cond
-        birnbaum = max(q_down - q_up, 0.0) if q_down + q_up > 0 else p_up - p_down
-        contribution = max(q_sys - q_up, 0.0) * MINUTES_PER_YEAR
+        birnbaum = _zero(max(q_down - q_up, 0.0) if q_down + q_up > 0 else p_up - p_down)
+        contribution = _zero(max(q_sys - q_up, 0.0) * MINUTES_PER_YEAR, MINUTES_PER_YEAR)
         if node.is_container:
             cc = compiled.containers[nid]
             res = NodeResult(node.kind, node.name, cc.availability, cc.unavailability,
                              nines(cc.unavailability), birnbaum=birnbaum,
                              downtime_contribution_minutes=contribution,
                              availability_given_down=p_down, availability_given_up=p_up,
-                             cost_month=cost, replicas=1)
+                             cost_month=cost, replicas=1, own_availability=cc.availability,
+                             own_unavailability=cc.unavailability)
         else:
             cn = compiled.nodes[nid]
             cap = cn.total_capacity
             util = cn.load / cap if cap else None
             if util is not None and util > worst_util:
                 worst_util, bottleneck = util, nid
+            own_p, own_q = _own(compiled, nid)
             res = NodeResult(node.kind, node.name, exact.p_serve[nid], exact.q_serve[nid],
                              nines(exact.q_serve[nid]), load_rps=cn.load, capacity_rps=cap,
                              utilization=util,
@@ -144,15 +227,18 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
                              end_to_end_ms=lat.end_to_end.get(nid) if lat is not None else None,
                              birnbaum=birnbaum, downtime_contribution_minutes=contribution,
                              availability_given_down=p_down, availability_given_up=p_up,
-                             cost_month=cost, replicas=node.replicas)
+                             cost_month=cost, replicas=node.replicas, own_availability=own_p,
+                             own_unavailability=own_q)
         nodes[nid] = res
 
     failures = _failure_scenarios(design, compiled, exact)
-    spofs = [f.down for f in failures if f.clients_down]
+    spof_units = _spof_units(design, compiled, failures)
+    spofs = list(spof_units)
     headroom = 1.0 / worst_util if worst_util > 0 else math.inf
     system = SystemResult(p_sys, q_sys, nines(q_sys), q_sys * MINUTES_PER_YEAR, meets_all,
                           total_cost, headroom, bottleneck)
-    report = Report(system, clients, nodes, failures, spofs, warnings, revision=design.revision)
+    report = Report(system, clients, nodes, failures, spofs, warnings, revision=design.revision,
+                    spof_units=spof_units)
     report.extras["engine"] = {"columns": exact.columns, "diagram_nodes": exact.bdd_size}
     if simulation_years > 0:
         try:

@@ -60,6 +60,7 @@ class ClientResult:
     slo: dict[str, float] = field(default_factory=dict)
     latency_ms: Latency | None = None
     demand_rps: float = 0.0
+    connected: bool = True  # False: the client links to nothing (its SLO is not counted)
 
 
 @dataclass
@@ -80,6 +81,10 @@ class NodeResult:
     availability_given_up: float = 0.0
     cost_month: float = 0.0
     replicas: int = 1
+    # (v2) the part's own figure: enough of its own replicas up and not failing over,
+    # without dependencies or containers (containers: their own availability)
+    own_availability: float = 1.0
+    own_unavailability: float = 0.0
 
 
 @dataclass
@@ -92,10 +97,12 @@ class FailureScenario:
     utilization: dict[str, float]
     availability_given_down: float
     unavailability_given_down: float
+    hot: list[str] = field(default_factory=list)  # above target utilisation, within 100 %
 
     @property
     def survives(self) -> bool:
-        return not self.clients_down
+        """(v2) No client drops and no node runs above 100 %."""
+        return not self.clients_down and not self.overloaded
 
 
 @dataclass
@@ -108,6 +115,7 @@ class Report:
     warnings: list[str]
     revision: int = 0
     extras: dict[str, Any] = field(default_factory=dict)  # simulation, sweeps: added by later stages
+    spof_units: dict[str, str] = field(default_factory=dict)  # SPOF id -> its failure unit(s)
 
     def failure(self, down: str) -> FailureScenario | None:
         for f in self.failures:
@@ -136,6 +144,7 @@ class Report:
             "nodes": {},
             "failures": [],
             "spofs": list(self.spofs),
+            "spof_units": dict(self.spof_units),
             "zones": {},
             "warnings": list(self.warnings),
         }
@@ -149,6 +158,7 @@ class Report:
                 "meets_slo": c.meets_slo,
                 "slo": dict(c.slo),
                 "demand_rps": c.demand_rps,
+                "connected": c.connected,
             }
         for nid, n in self.nodes.items():
             out["nodes"][nid] = {
@@ -167,6 +177,8 @@ class Report:
                 "downtime_contribution_minutes": n.downtime_contribution_minutes,
                 "availability_given_down": n.availability_given_down,
                 "availability_given_up": n.availability_given_up,
+                "own_availability": n.own_availability,
+                "own_unavailability": n.own_unavailability,
                 "cost_month": n.cost_month,
             }
         for f in self.failures:
@@ -176,6 +188,7 @@ class Report:
                 "clients_down": list(f.clients_down),
                 "nodes_down": list(f.nodes_down),
                 "overloaded": list(f.overloaded),
+                "hot": list(f.hot),
                 "utilization": dict(f.utilization),
                 "availability_given_down": f.availability_given_down,
                 "unavailability_given_down": f.unavailability_given_down,
@@ -183,7 +196,7 @@ class Report:
             })
             if f.kind == "zone":
                 out["zones"][f.down] = {"survives": f.survives, "clients_down": list(f.clients_down),
-                                        "overloaded": list(f.overloaded)}
+                                        "overloaded": list(f.overloaded), "hot": list(f.hot)}
         for key, value in self.extras.items():
             out[key] = value
         return _json_value(out)

@@ -2,9 +2,9 @@
 
 Each scenario is a column: the up-replica counts when one node (all its replicas) or
 one container is lost. Serve status comes from the structure function
-(``structure.evaluate``, the same rules as the exact engine); loads are then re-routed: routers split over the targets that still serve, in
-proportion to their surviving capacity, and utilisation is load over surviving
-capacity.
+(``structure.evaluate`` with the column's load profile: the same rules as the exact
+engine), and the loads shown are the ones it judged (:func:`scenario_loads`), so a
+scenario never shows a node above 100 % while calling itself survived.
 """
 
 from __future__ import annotations
@@ -32,43 +32,48 @@ def full_up_counts(compiled: Compiled, lost: list[str]) -> dict[str, np.ndarray]
     return counts
 
 
-def loads_after(compiled: Compiled, up: dict[str, np.ndarray],
-                served: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Loads per column after routers redistribute over the targets that still serve."""
-    size = len(next(iter(up.values()))) if up else 0
-    load = {nid: np.zeros(size) for nid in compiled.nodes}
-    links = compiled.links
+def container_states(compiled: Compiled, lost: list[str]) -> dict[str, np.ndarray]:
+    """Up state of every container in each scenario column (one lost item per column)."""
+    return {c: np.array([x != c for x in lost], dtype=bool) for c in compiled.containers}
+
+
+def scenario_loads(compiled: Compiled, up: dict[str, np.ndarray], served: dict[str, np.ndarray],
+                   profile: np.ndarray) -> dict[str, np.ndarray]:
+    """(v2) The loads the structure function judges, per column.
+
+    Every node carries its direct load from the column's load profile (loads moved
+    by the routers when failure domains are lost). A router's pool targets carry, on
+    top, the router's profile load split over the targets that still *serve*, in
+    proportion to their surviving capacity (equally when a capacity is unknown;
+    active-passive: the first serving target), so a target's utilisation is the
+    pool's load over the pool's serving capacity: the pool rule's own test.
+    """
+    size = len(profile)
+    profiles = compiled.profiles
+    load = {nid: np.array([profiles[i].direct[nid] for i in profile], dtype=float)
+            for nid in compiled.nodes}
     for nid, cn in compiled.nodes.items():
-        if cn.role is Role.SOURCE:
-            load[nid] += cn.load
-            running = np.ones(size, dtype=bool)
+        if cn.role is not Role.ROUTER or not cn.pool:
+            continue
+        here = np.array([profiles[i].load[nid] for i in profile], dtype=float)
+        alive = [served[t] for t in cn.pool]
+        if cn.active_passive:
+            taken = np.zeros(size, dtype=bool)
+            for t, a in zip(cn.pool, alive):
+                first = a & ~taken
+                load[t] += np.where(first, here, 0.0)
+                taken |= a
+            continue
+        caps = [compiled.nodes[t].capacity for t in cn.pool]
+        if all(c is not None for c in caps):
+            weights = [np.where(a, contribution_array(compiled.nodes[t], up[t]), 0.0)
+                       for t, a in zip(cn.pool, alive)]
         else:
-            running = up[nid] >= max(cn.k or 1, 1)
-        here = np.where(running, load[nid], 0.0)
-        if cn.role is Role.ROUTER:
-            if not cn.pool:
-                continue
-            alive = [served[t] for t in cn.pool]
-            if cn.active_passive:
-                taken = np.zeros(size, dtype=bool)
-                for t, a in zip(cn.pool, alive):
-                    first = a & ~taken
-                    load[t] += np.where(first, here, 0.0)
-                    taken |= a
-                continue
-            caps = [compiled.nodes[t].capacity for t in cn.pool]
-            if all(c is not None for c in caps):
-                weights = [np.where(a, contribution_array(compiled.nodes[t], up[t]), 0.0)
-                           for t, a in zip(cn.pool, alive)]
-            else:
-                weights = [a.astype(float) for a in alive]
-            total = np.sum(weights, axis=0)
-            safe = np.where(total > 0, total, 1.0)
-            for t, wt in zip(cn.pool, weights):
-                load[t] += np.where(total > 0, here * wt / safe, 0.0)
-        else:
-            for target, calls in links.get(nid, []):
-                load[target] += here * calls
+            weights = [a.astype(float) for a in alive]
+        total = np.sum(weights, axis=0)
+        safe = np.where(total > 0, total, 1.0)
+        for t, wt in zip(cn.pool, weights):
+            load[t] += np.where(total > 0, here * wt / safe, 0.0)
     return load
 
 

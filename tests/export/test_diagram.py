@@ -228,9 +228,9 @@ def test_legend_content_reads_like_the_banner(shop) -> None:  # noqa: ANN001
     s = report.system
     assert values[0] == f"99.955 % · {s.nines:.2f} nines"  # the one formatting rule
     assert values[1] == "3 h 57 min" and values[2] == f"{s.headroom:.2f}×"
-    assert values[3] == str(len(report.spofs)) == "5"
+    assert values[3] == str(len(report.spofs)) == "3"  # (v2) lb, the db's window, the region
     assert c.lines[0] == ("Single points of failure:",
-                          "Application LB, Storefront, Checkout API, Orders DB, eu-west-1")
+                          "Application LB, Orders DB, eu-west-1")
     assert c.lines[1][0] == "Bottleneck:" and c.lines[1][1].startswith("Orders DB (util 60 %")
     assert c.footer.startswith(f"multi-az.arch.json · {WHEN} · Modeller ")
 

@@ -160,14 +160,14 @@ def test_multi_az_active_active() -> None:
 def test_primary_standby_db() -> None:
     # LB (region) -> app-a (zone a), app-b (zone b); both need db: 2 replicas
     # active-passive spread over zones a and b, 120 s failover.
-    # Failover window: MTBF = a * 1 h / (1 - a) = 199 h; p_F = (120 / 3600) / MTBF.
+    # Failover window: MTBF = a * 1 h / (1 - a) = 199 h; p_F = (120 / 3600) / (MTBF + MTTR).
     # Condition on the zones:
     #   both up (z^2):            some app up and some db replica up: (1-(1-a)^2) * (1-(1-a)^2)
     #   only a or only b (2z(1-z)): that zone's app and db replica: a * a
     #   none: 0
     # A = r * L * (1 - p_F) * [z^2 (1-(1-a)^2)^2 + 2 z (1-z) a^2]
     mtbf = a * 1.0 / (1 - a)
-    p_f = (120 / 3600) / mtbf
+    p_f = (120 / 3600) / (mtbf + 1.0)  # (v2) renewal rate 1/(MTBF + MTTR)
     inner = z**2 * (1 - (1 - a) ** 2) ** 2 + 2 * z * (1 - z) * a * a
     rep = _analyze("primary-standby-db")
     assert rep.system.availability == approx(r * L * (1 - p_f) * inner)
@@ -192,7 +192,7 @@ def test_active_passive_dr() -> None:
     # p_F = (150 / 3600) / MTBF.  A = N * (1 - p_F) * (1 - (1 - S1)(1 - S2)).
     s1 = r * L * (1 - (1 - z * a) ** 2)
     s2 = r * L * z * a
-    p_f = (150 / 3600) / (L * 1.0 / (1 - L))
+    p_f = (150 / 3600) / (L * 1.0 / (1 - L) + 1.0)  # (v2) renewal rate 1/(MTBF + MTTR)
     rep = _analyze("active-passive-dr")
     assert rep.system.availability == approx(N * (1 - p_f) * (1 - (1 - s1) * (1 - s2)))
     assert rep.nodes["web-dr"].load_rps == 0  # the standby takes no traffic
