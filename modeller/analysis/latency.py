@@ -2,8 +2,12 @@
 
 Model
     A node's own response time is that of an M/M/c station (``queueing.MMc``):
-    servers = active replicas x max(1, round(capacity_rps x service_time)), service
-    rate 1/service_time, arrivals = the node's nominal load (x ``demand_scale``).
+    (v2) c = max(1, round(capacity_rps x service_time)) servers per replica, each
+    serving at rate capacity_rps / c, so servers = active replicas x c, the station's
+    total rate is exactly active x capacity_rps and its utilisation rho is the badge's;
+    arrivals = the node's nominal load (x ``demand_scale``). Example: capacity 10 rps,
+    140 ms, 8 rps -> c = 1, M/M/1 at rate 10/s: mean 1/(10 - 8) s = 500 ms, p99
+    ln(100)/2 s = 2303 ms.
     A node without ``capacity_rps`` never queues (M/M/inf: response ~ Exp(1/service
     time)); a node with ``service_time_ms`` 0 and every client takes no time.
 
@@ -98,11 +102,14 @@ def station_for(design: Design, cn: CNode, demand_scale: float = 1.0) -> MMc | N
     if not st > 0.0:
         return None
     cap = node.capacity_rps
+    lam = max(0.0, cn.load * demand_scale) / 1000.0
     if cap is None:
-        servers: float = math.inf
-    else:
-        servers = cn.active * max(1, math.floor(cap * st / 1000.0 + 0.5))
-    return MMc(servers, 1.0 / st, max(0.0, cn.load * demand_scale) / 1000.0)
+        return MMc(math.inf, 1.0 / st, lam)
+    # (v2) c = max(1, round(capacity x service time)) servers per replica, each at
+    # capacity / c, so the station's rate is exactly active x capacity_rps and its
+    # utilisation is the badge's
+    per_replica = max(1, math.floor(cap * st / 1000.0 + 0.5))
+    return MMc(cn.active * per_replica, cap / per_replica / 1000.0, lam)
 
 
 def _model(design: Design, compiled: Compiled, demand_scale: float) -> _Model:

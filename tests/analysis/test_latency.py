@@ -195,8 +195,8 @@ def test_router_with_a_target_that_takes_no_time() -> None:
     d.nodes["instant"].capacity_rps, d.nodes["x"].capacity_rps = 995.0, 5.0
     res = analyze_latency(d)
     assert res.clients["users"].p99 == 0.0
-    # x now has a capacity, so it queues: M/M/1 at 0.05 of 100 rps
-    assert res.clients["users"].mean == pytest.approx(0.005 * 1000.0 / (100.0 - 0.05), rel=1e-12)
+    # x now has a capacity, so it queues: (v2) M/M/1 at its capacity, 0.05 of 5 rps
+    assert res.clients["users"].mean == pytest.approx(0.005 * 1000.0 / (5.0 - 0.05), rel=1e-12)
 
 
 def test_active_passive_router_sends_everything_to_the_first_target() -> None:
@@ -371,8 +371,9 @@ def _monte_carlo(design: Design, n: int, seed: int) -> dict[str, np.ndarray]:
             if node.capacity_rps is None:
                 own = rng.exponential(st, n)
             else:
-                c = cn.active * max(1, math.floor(node.capacity_rps * st / 1000 + 0.5))
-                own = sample_station(rng, n, c, 1000.0 / st, cn.load)
+                per = max(1, math.floor(node.capacity_rps * st / 1000 + 0.5))
+                # (v2) each server at capacity / c: the station's rate is the capacity
+                own = sample_station(rng, n, cn.active * per, node.capacity_rps / per, cn.load)
         links = design.links_from(nid)
         if node.role is Role.ROUTER and links:
             shares = router_shares(design, nid, [lk.target for lk in links], None)
@@ -466,3 +467,38 @@ def test_awkward_random_designs_never_crash_nor_give_nan() -> None:
             assert lat.mean >= own.mean
             assert means.end_to_end[nid] == lat.mean
     assert saturated >= 3  # the saturated path was exercised
+
+
+# -- (v2) the station is consistent with capacity: rho equals the badge's utilisation --------
+
+def _one_station(capacity: float, service_ms: float, demand: float):  # type: ignore[no-untyped-def]
+    from modeller.analysis import analyze
+    from modeller.model import Design, Link, Node
+    d = Design("station", [Node("c", "client", demand_rps=demand),
+                           Node("s", "service", capacity_rps=capacity, service_time_ms=service_ms)],
+               [Link("c", "s")])
+    return analyze(d, simulation_years=0, sweeps=False)
+
+
+def test_station_cap10_140ms_8rps_is_mm1_at_rate_10() -> None:
+    # c = max(1, round(10 x 0.14)) = 1 server at 10/s, lambda 8/s: utilisation 80 %,
+    # mean 1/(10 - 8) s = 500 ms, p99 = ln(100) / 2 s = 2302.585 ms (never "saturated")
+    r = _one_station(10.0, 140.0, 8.0)
+    assert r.nodes["s"].utilization == pytest.approx(0.8)
+    lat = r.nodes["s"].latency_ms
+    assert lat.mean == pytest.approx(500.0, rel=1e-9)
+    assert lat.p99 == pytest.approx(1000 * math.log(100) / 2, rel=1e-6)
+    assert r.system.headroom == pytest.approx(1.25)
+
+
+def test_station_cap1_100ms_095rps_queues() -> None:
+    # c = max(1, round(0.1)) = 1 server at 1/s, lambda 0.95/s: mean 1/(1 - 0.95) s = 20 s
+    r = _one_station(1.0, 100.0, 0.95)
+    assert r.nodes["s"].utilization == pytest.approx(0.95)
+    assert r.nodes["s"].latency_ms.mean == pytest.approx(20_000.0, rel=1e-9)
+
+
+def test_station_integer_servers_keep_the_service_time() -> None:
+    # 400 rps x 20 ms = 8 servers of 50/s each: at low load the response is 20 ms
+    r = _one_station(400.0, 20.0, 1e-6)
+    assert r.nodes["s"].latency_ms.mean == pytest.approx(20.0, rel=1e-6)
