@@ -57,6 +57,8 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
         hot = (util > compiled.target_utilization + EPS) & ~over
     changed = ~np.isnan(util) & ~(np.abs(util - np.array(nominal)[:, None]) <= 1e-9)
     names = np.array(cap_ids, dtype=object)
+    comp_arr = np.array(comp, dtype=object)
+    down_rows = np.ascontiguousarray(down.T)  # one row per scenario
     out = []
     for i, x in enumerate(lost):
         moved = np.flatnonzero(changed[:, i])
@@ -65,7 +67,7 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
         out.append(FailureScenario(
             x, design.nodes[x].kind,
             [compiled.clients[j] for j in np.flatnonzero(client_down[:, i])],
-            [comp[j] for j in np.flatnonzero(down[:, i])],
+            comp_arr[down_rows[i]].tolist(),
             [cap_ids[j] for j in np.flatnonzero(over[:, i])],
             dict(zip(names[moved].tolist(), util[moved, i].tolist())),
             p_down, q_down,

@@ -50,12 +50,12 @@ def scenario_loads(compiled: Compiled, up: dict[str, np.ndarray], served: dict[s
     """
     size = len(profile)
     profiles = compiled.profiles
-    load = {nid: np.array([profiles[i].direct[nid] for i in profile], dtype=float)
+    load = {nid: np.array([p.direct[nid] for p in profiles], dtype=float)[profile]
             for nid in compiled.nodes}
     for nid, cn in compiled.nodes.items():
         if cn.role is not Role.ROUTER or not cn.pool:
             continue
-        here = np.array([profiles[i].load[nid] for i in profile], dtype=float)
+        here = np.array([p.load[nid] for p in profiles], dtype=float)[profile]
         alive = [served[t] for t in cn.pool]
         if cn.active_passive:
             taken = np.zeros(size, dtype=bool)
