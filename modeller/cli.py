@@ -29,6 +29,7 @@ from .formatting import (
     fmt_small,
     fmt_util,
 )
+from .interrupts import hold_interrupts, note_interrupts, release_interrupts
 from .model import Design, DesignError, load_design
 from .resources import example_path
 from .textsafe import for_terminal, shorten
@@ -49,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of raising SystemExit."""
     args = list(sys.argv[1:] if argv is None else argv)
     _tolerant_streams()
+    note_interrupts()  # a Ctrl+C while the GUI loads is not lost (modeller/interrupts.py)
     try:
         code = _dispatch(args)
         sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
@@ -232,10 +234,13 @@ def cmd_open(ns: argparse.Namespace) -> int:
         if missing:  # Qt would abort with a raw "xcb plugin" message: name what to install
             reason = missing_message(missing)
     if reason is None:
+        hold_interrupts()  # a KeyboardInterrupt inside Qt's import aborts it: note Ctrl+C only
         try:
             from .ui.app import run
         except (ImportError, OSError) as exc:  # no PySide6, or missing system GL libraries
             reason = f"the GUI cannot start ({_one_line(exc)})"
+            if release_interrupts():
+                raise KeyboardInterrupt from None
         else:
             return int(run(files))
     targets = files or [str(example_path())]

@@ -80,6 +80,9 @@ def run(files: list[str]) -> int:
     ending = lifecycle.install(app)
     reporter.interrupted.connect(ending.interrupted)
     log.info("Modeller starting (%s)", versions_line())
+    if ending.received:  # Ctrl+C while the app was loading: there is nothing to keep yet
+        log.info("Interrupted while starting")
+        return lifecycle.exit_code(ending.received[0])
     windows: list[MainWindow] = []
     first = MainWindow()
     windows.append(first)

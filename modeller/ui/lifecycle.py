@@ -4,7 +4,8 @@ A signal ends the app the way File ▸ Quit does, minus the dialogs: each window
 unsaved changes go to its recovery file (marked so the next start offers them), its
 file locks are released, its background work stops, and the process exits with the
 code a shell expects (128 + the signal: 130 for SIGINT, 143 for SIGTERM, 129 for
-SIGHUP). A normal quit still exits 0. When an analysis is running (seconds, on a big
+SIGHUP). A normal quit still exits 0. A signal the parent set to be ignored (``nohup``,
+a non-interactive shell's background job) stays ignored. When an analysis is running (seconds, on a big
 design, and not interruptible) the process leaves once the recovery files, locks and
 log are on disk, without waiting for it.
 
@@ -35,6 +36,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
+from ..interrupts import interrupted_early
 from .crashlog import flush_logging, log, main_windows
 
 SIGNALS = [s for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s)]
@@ -174,9 +176,14 @@ class Lifecycle(QObject):
         for name in SIGNALS:
             num = getattr(signal, name)
             try:
+                if signal.getsignal(num) is signal.SIG_IGN:
+                    continue  # ignored by whoever started us (nohup, a shell's background job)
                 self._previous[num] = signal.signal(num, self._handler)
             except (OSError, ValueError):  # pragma: no cover - not the main thread
                 pass
+        if interrupted_early() and not self.received:  # Ctrl+C while the app was loading
+            self.received.append(int(signal.SIGINT))
+            QTimer.singleShot(0, self._process)
         return self
 
     def uninstall(self) -> None:

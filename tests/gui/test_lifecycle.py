@@ -50,6 +50,7 @@ def test_a_real_sigint_ends_every_window_without_a_dialog(qtbot, edited) -> None
     lc = lifecycle.Lifecycle(app)
     exits: list[int] = []
     lc.exit = exits.append  # the test's event loop must go on
+    before = signal.getsignal(signal.SIGINT)
     lc.install()
     try:
         os.kill(os.getpid(), signal.SIGINT)  # no KeyboardInterrupt: the handler only notes it
@@ -57,7 +58,7 @@ def test_a_real_sigint_ends_every_window_without_a_dialog(qtbot, edited) -> None
     finally:
         lc.uninstall()
     assert lc.code == 130 and exits and exits[0] == 130
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    assert signal.getsignal(signal.SIGINT) is before  # put back
     assert w.autosaver.stopped and not w.isVisible()
     assert not lock_path(path).exists()  # the design file's lock is released
     assert not w.autosaver.lock_path.exists()  # and the session's
@@ -139,3 +140,18 @@ def test_a_signal_during_a_long_analysis_does_not_wait_for_it(qtbot, tmp_path) -
         assert design_to_dict(find_recoveries()[0].load()) == design_to_dict(w.editor.design)
     finally:
         release.set()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+def test_a_signal_ignored_by_the_parent_stays_ignored(qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QApplication
+
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # `nohup modeller &`
+    lc = lifecycle.Lifecycle(QApplication.instance())
+    try:
+        lc.install()
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGTERM) == lc._handler
+    finally:
+        lc.uninstall()
+        signal.signal(signal.SIGHUP, before)
