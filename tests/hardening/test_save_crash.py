@@ -37,6 +37,7 @@ _CHILD = textwrap.dedent("""
         real_fsync = os.fsync
         def slow_fsync(fd):
             if stat.S_ISREG(os.fstat(fd).st_mode):  # the temp file, not the directory
+                print("fsync", flush=True)  # written, not yet renamed
                 time.sleep(0.15)
             real_fsync(fd)
         os.fsync = slow_fsync
@@ -46,8 +47,7 @@ _CHILD = textwrap.dedent("""
     while True:
         save_design(versions[i % 2], target)
         i += 1
-        if i == 1:
-            print("saved", flush=True)
+        print("saved", flush=True)  # after save 1 the target is new, after save 2 old
 """)
 
 
@@ -61,6 +61,17 @@ def _versions() -> tuple[Design, Design]:
         node["x"] = float(i)  # every node differs: a torn mix cannot equal either version
     new = loads_design(json.dumps(doc))
     return old, new
+
+
+def _expect(proc: subprocess.Popen, word: str) -> None:
+    """Read the child's lines until ``word`` (a hang guard: the child prints often)."""
+    assert proc.stdout is not None
+    for _ in range(1000):
+        line = proc.stdout.readline()
+        assert line, "the saving child ended early"
+        if line.strip() == word:
+            return
+    raise AssertionError(f"no {word!r} from the child")
 
 
 def test_sigkill_during_saves_never_tears_the_file(tmp_path: Path) -> None:
@@ -81,9 +92,15 @@ def test_sigkill_during_saves_never_tears_the_file(tmp_path: Path) -> None:
         try:
             assert proc.stdout is not None
             assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
-            if kill % 3 == 0:  # sometimes wait for a whole save first
-                assert proc.stdout.readline().strip() == "saved"
-            time.sleep(rng.uniform(0.0, 0.4))
+            # wait for 0, 1 or 2 whole saves first: the kill then lands in the first save
+            # (target as before), or after new (1 save) or old (2 saves) was written,
+            # so both versions are seen however slow the machine is
+            for _ in range(kill % 3):
+                _expect(proc, "saved")
+            if kill % 2 and kill % 3 == 0:  # slow disk: kill inside the write window itself
+                _expect(proc, "fsync")
+            else:
+                time.sleep(rng.uniform(0.0, 0.4))
             assert proc.poll() is None, "the saving child died by itself"
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
