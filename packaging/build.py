@@ -56,7 +56,7 @@ IN_VENV_FLAG = "MODELLER_BUILD_IN_VENV"
 MAX_GLIBC = (2, 35)
 # .deb compression, measured on the trimmed bundle (158 MiB, loaded 2-core machine):
 #   xz:6     43.4 MiB, ~250 s  (the default: a release is downloaded many times)
-#   zstd:19  47.1 MiB, ~180 s;  zstd:22 48.5 MiB, ~290 s
+#   zstd:19  47.1 MiB, ~180 s   (zstd:22 saved only 2 % more, at ~290 s)
 #   zstd:3   57.8 MiB, 3 s: MODELLER_DEB_COMPRESSION=zstd:3 for quick local builds
 # (zstd needs dpkg >= 1.21.18 to install: Debian 12, Ubuntu 22.04)
 DEB_COMPRESSION = os.environ.get("MODELLER_DEB_COMPRESSION", "xz:6")
