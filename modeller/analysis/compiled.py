@@ -375,13 +375,16 @@ def _pool_rule(design: Design, n, cn: CNode, warnings: list[str]) -> PoolRule:  
 class Profile:
     """What the capacity rules ask in one set of failure-domain states (v2).
 
-    Loads move when routers move them: a router splits its load over the targets that
-    are *alive* (placements up in this state, enough of them, and — for a target that
-    is itself a router — alive targets of its own), so losing a zone or a region sends
-    its traffic to what survives, all the way down. ``k[node]`` is the up replicas the
-    node needs (max of its floor and ceil(direct load / capacity); None when even all
-    its active replicas cannot carry it); ``pool_load[router]`` the load its pool
-    must cover.
+    Loads move at the routers: a router splits its load over the targets that are
+    *alive* (placements up in this state, enough of them, and — for a target that is
+    itself a router — alive targets of its own), so losing a zone or a region sends
+    its traffic to what survives, and each router's pool must carry what reaches it
+    (a DNS that loses a region sends everything to the other region's load balancer,
+    whose pool must carry all of it). What the targets forward further down is counted
+    at its nominal (all-up) value, so ``k[node]`` — the up replicas the node needs,
+    max of its floor and ceil(direct load / capacity), None when even all its active
+    replicas cannot carry it — is the nominal one; ``pool_load[router]`` is the load
+    its pool must cover in this state.
     """
 
     k: dict[str, int | None]
@@ -514,10 +517,18 @@ class _Flow:
         """Profile index of each of M states, registering new profiles."""
         if not self.moves:
             return np.zeros(m, dtype=np.int64)
-        load, direct, _ = self.loads(container_up, m)
-        k = self.thresholds(direct, m)
+        load, _, _ = self.loads(container_up, m)
+        # loads move at the routers: a router's pool must carry what it receives in this
+        # state; what its targets forward further down is counted at its nominal value,
+        # so thresholds stay the nominal ones (and few states differ: only where some
+        # router receives another load)
+        nominal = self.c.profiles[0]
+        direct = {nid: np.full(m, v) for nid, v in nominal.direct.items()}
+        k = {nid: np.full(m, -1 if v is None else v, dtype=np.int64) for nid, v in nominal.k.items()}
+        load = {nid: (load[nid] if cn.role is Role.ROUTER else np.full(m, nominal.load[nid]))
+                for nid, cn in self.c.nodes.items()}
         routers = [nid for nid, cn in self.c.nodes.items() if cn.role is Role.ROUTER]
-        cols = [k[nid] for nid in k] + [np.round(load[r], 9) for r in routers]
+        cols = [np.round(load[r], 9) for r in routers]
         if not cols:
             return np.zeros(m, dtype=np.int64)
         mat = np.stack([np.asarray(x, dtype=np.float64) for x in cols], axis=1)
