@@ -33,7 +33,7 @@ def test_three_replicas_over_three_zones_is_not_a_spof() -> None:
     assert "web" not in r.spofs
     assert r.spofs == ["lb", "r"] and r.spof_units["lb"] == "its only replica"
     assert r.spof_units["r"] == "region r (assumed perfect: availability 100 %)"
-    assert r.zone_survival() == {"z0": True, "z1": True, "z2": True}
+    assert r.zone_survival() == {"r": False, "z0": True, "z1": True, "z2": True}
 
 
 def test_a_tier_that_needs_all_replicas_is_a_spof() -> None:
