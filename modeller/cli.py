@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("file", metavar="FILE", help="a *.arch.json design file")
     analyze.add_argument("--json", action="store_true",
                          help="print the report as JSON (DESIGN section 4) instead of a table")
+    analyze.add_argument("--simulate", type=int, metavar="YEARS", default=None,
+                         help="simulate exactly YEARS years (default: as many of 1000 as fit "
+                              "the time budget; 0: no simulation)")
+    analyze.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
     analyze.set_defaults(func=cmd_analyze)
 
     recommend = sub.add_parser("recommend", help="the cheapest changes that meet every target",
@@ -135,16 +139,25 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 def cmd_analyze(ns: argparse.Namespace) -> int:
     """``modeller analyze FILE [--json]``."""
-    return analyze_file(ns.file, as_json=ns.json)
+    return analyze_file(ns.file, as_json=ns.json, years=getattr(ns, "simulate", None),
+                        seed=getattr(ns, "seed", 0) or 0)
 
 
-def analyze_file(path: str, *, as_json: bool = False) -> int:
-    """Load, analyse and print one design; returns the exit code."""
+def analyze_file(path: str, *, as_json: bool = False, years: int | None = None,
+                 seed: int = 0) -> int:
+    """Load, analyse and print one design; returns the exit code.
+
+    Without ``years`` the simulation and sweeps fit the default time budget (the
+    report says how many years ran); with it, exactly that many years run."""
     from .analysis import analyze  # imported late: `--version` and `--help` stay fast
+    from .analysis.engine import DEFAULT_TIME_BUDGET
 
+    options: dict[str, Any] = {"time_budget": DEFAULT_TIME_BUDGET}
+    if years is not None:
+        options = {"simulation_years": max(int(years), 0), "seed": int(seed)}
     try:
         design = load_design(path)
-        report = analyze(design)
+        report = analyze(design, **options)
     except DesignError as err:
         print(_one_line(err), file=sys.stderr)
         return EXIT_REFUSED
@@ -308,27 +321,44 @@ def format_report(design: Design, report: Any, source: str = "") -> str:
         rows = []
         for nid, n in report.nodes.items():
             rows.append([
-                nid, n.kind, str(n.replicas), fmt_percent(n.availability, n.unavailability),
+                nid, n.kind, str(n.replicas),
+                fmt_percent(n.own_availability, n.own_unavailability),
+                fmt_percent(n.availability, n.unavailability),
                 fmt_number(n.load_rps), fmt_util(n.utilization), fmt_small(n.birnbaum),
                 fmt_duration(n.downtime_contribution_minutes),
             ])
-        out += ["", "Nodes"]
-        out += _table(["node", "kind", "replicas", "availability", "load rps", "util",
-                       "Birnbaum", "downtime contribution/yr"], rows, right={2, 4, 5, 6, 7})
+        out += ["", "Nodes (own: the part alone; serves: with what it needs and the zones "
+                    "around it)"]
+        out += _table(["node", "kind", "replicas", "own", "serves", "load rps", "util",
+                       "Birnbaum", "downtime contribution/yr"], rows, right={2, 3, 4, 5, 6, 7, 8})
 
     if report.failures:
         order = {"region": 0, "zone": 1}
         failures = sorted(report.failures, key=lambda f: order.get(f.kind, 2))  # stable
         rows = []
         for f in failures:
-            result = "survives" if not f.clients_down else "drops " + ", ".join(f.clients_down)
+            if f.clients_down:
+                result = "drops " + ", ".join(f.clients_down)
+            elif f.overloaded:
+                result = "does not survive: overloaded"
+            elif f.hot:
+                result = "survives, hot: " + ", ".join(
+                    f"{h} ({fmt_util(f.utilization.get(h))})" for h in f.hot[:3]) + \
+                    (f" and {len(f.hot) - 3} more" if len(f.hot) > 3 else "")
+            else:
+                result = "survives"
             over = ", ".join(f"{o} ({fmt_util(f.utilization.get(o))})" for o in f.overloaded)
             rows.append([f.down, f.kind, result, over or "—",
                          fmt_percent(f.availability_given_down, f.unavailability_given_down)])
         out += ["", "Failure scenarios (one thing down, everything else up)"]
         out += _table(["down", "kind", "result", "overloaded", "availability then"], rows)
 
-    out += ["", "Single points of failure: " + (", ".join(report.spofs) if report.spofs else "none")]
+    if report.spofs:
+        out += ["", "Single points of failure (the failure unit that makes each one)"]
+        out += [f"  - {x}: {report.spof_units.get(x, 'its loss drops a client')}"
+                for x in report.spofs]
+    else:
+        out += ["", "Single points of failure: none"]
     if report.warnings:
         out += ["", "Warnings"] + [f"  - {w}" for w in report.warnings]
     extras = getattr(report, "extras", None) or {}
@@ -350,13 +380,18 @@ def _simulation_section(sim: dict[str, Any], exact_unavailability: float) -> lis
     try:
         dt = sim["downtime_minutes"]
         ci = sim.get("ci95") or [None, None]
-        lines = ["", f"Simulation ({sim['years']:,} simulated years, seed {sim['seed']})"]
+        title = f"Simulation ({sim['years']:,} simulated years, seed {sim['seed']}"
+        if sim.get("stopped_by_budget"):
+            title += f"; the time budget stopped it before {sim.get('requested_years', 0):,}: " \
+                     "--simulate YEARS runs more"
+        lines = ["", title + ")"]
         pairs = [
             ("Downtime a year", f"mean {fmt_duration(dt['mean'])}, median {fmt_duration(dt['p50'])}, "
                                 f"p95 {fmt_duration(dt['p95'])}, p99 {fmt_duration(dt['p99'])}"),
             ("Outages a year", f"{sim['outages_per_year']:.2f}"),
             ("Availability", f"{fmt_percent(sim['availability'], sim['unavailability'])} "
-                             f"(95 % CI {fmt_percent(ci[0])} – {fmt_percent(ci[1])}); "
+                             f"(95 % CI {fmt_percent(ci[0])} – {fmt_percent(ci[1])}, "
+                             f"± {sim.get('stderr', 0.0) * 1.96 * 100:.2g} points); "
                              f"exact {fmt_percent(1 - exact_unavailability, exact_unavailability)}"),
         ]
         if sim.get("slo") is not None and sim.get("p_miss_slo") is not None:

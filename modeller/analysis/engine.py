@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
@@ -141,13 +142,14 @@ def _zero(value: float, scale: float = 1.0) -> float:
 
 
 ZERO = 1e-12
+DEFAULT_TIME_BUDGET = 1.5  # seconds: the CLI's `analyze` and report exports
 SIMULATION_YEARS = 1000
 SWEEP_NODES = 2  # replica sweeps for the biggest downtime contributors
 SWEEP_FACTORS = [round(0.2 * i, 1) for i in range(11)]  # demand 0..2x for the report
 
 
 def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIMULATION_YEARS,
-            sweeps: bool = True, seed: int = 0) -> Report:
+            sweeps: bool = True, seed: int = 0, time_budget: float | None = None) -> Report:
     """Analyse a design (see DESIGN section 3 for what every number means).
 
     The full report (the CLI's) includes ``extras["simulation"]`` (``simulation_years``
@@ -155,7 +157,18 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
     what-ifs). The live canvas asks for ``simulation_years=0, sweeps=False`` and gets
     those in a slower second pass. Raises DesignError when the design cannot be
     analysed (e.g. a dependency cycle).
+
+    ``time_budget`` (seconds, the CLI's default :data:`DEFAULT_TIME_BUDGET`): the
+    simulation runs as many of its years as fit in half of what is left after the
+    exact pass (saying how many ran and its precision), and the sweeps stop adding
+    rows when the budget is spent (``sweeps["complete"]`` says so). Without a budget
+    the numbers never depend on the machine's speed.
     """
+    started = time.perf_counter()
+
+    def left() -> float | None:
+        return None if time_budget is None else time_budget - (time.perf_counter() - started)
+
     compiled = compile_design(design)
     warnings = list(compiled.warnings)
     exact = exact_availability(compiled)
@@ -244,24 +257,45 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
     report.extras["engine"] = {"columns": exact.columns, "diagram_nodes": exact.bdd_size}
     if simulation_years > 0:
         try:
-            report.extras["simulation"] = simulate(design, compiled, years=simulation_years,
-                                                   seed=seed)
+            remaining = left()
+            report.extras["simulation"] = simulate(
+                design, compiled, years=simulation_years, seed=seed,
+                budget_seconds=None if remaining is None else max(0.0, remaining) / 2)
         except SimulationTooLarge as exc:
             report.warnings.append(f"no simulation: {exc}")
     if sweeps:
-        report.extras["sweeps"] = what_if(design, report)
+        remaining = left()
+        deadline = None if remaining is None else time.perf_counter() + max(0.0, remaining)
+        report.extras["sweeps"] = what_if(design, report, deadline)
     return report
 
 
-def what_if(design: Design, report: Report) -> dict:
+def what_if(design: Design, report: Report, deadline: float | None = None) -> dict:
     """Demand 0..2x nominal, and replicas 1..n+2 for the biggest downtime contributors
-    (the canvas sweeps the selected node on demand; the report shows the top ones)."""
+    (the canvas sweeps the selected node on demand; the report shows the top ones).
+
+    With a ``deadline`` (``time.perf_counter()`` value) rows stop being added once it
+    has passed; ``complete`` says whether every row was computed."""
     ranked = sorted((nid for nid, n in report.nodes.items()
                      if not design.nodes[nid].is_container and n.downtime_contribution_minutes > 0),
                     key=lambda nid: -report.nodes[nid].downtime_contribution_minutes)
-    replicas = {nid: sweep_replicas(design, nid, max(4, design.nodes[nid].replicas + 2))
-                for nid in ranked[:SWEEP_NODES]}
-    return {"demand": sweep_demand(design, SWEEP_FACTORS), "replicas": replicas}
+
+    def late() -> bool:
+        return deadline is not None and time.perf_counter() > deadline
+
+    demand: list = []
+    for f in SWEEP_FACTORS:
+        if late():
+            break
+        demand.extend(sweep_demand(design, [f]))
+    replicas: dict[str, list] = {}
+    for nid in ranked[:SWEEP_NODES]:
+        if late():
+            break
+        replicas[nid] = sweep_replicas(design, nid, max(4, design.nodes[nid].replicas + 2))
+    complete = len(demand) == len(SWEEP_FACTORS) and \
+        len(replicas) == len(ranked[:SWEEP_NODES])
+    return {"demand": demand, "replicas": replicas, "complete": complete}
 
 
 __all__ = ["analyze"]

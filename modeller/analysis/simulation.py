@@ -43,6 +43,7 @@ in one year counts as an outage of that year.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,7 @@ MINUTES_PER_YEAR = 525_960.0
 CHUNK_EVENTS = 3_000_000  # change points generated per chunk (bounds memory)
 MAX_EVENTS = 150_000_000  # whole run; beyond this fewer years are simulated
 HIST_BINS = 40
+BUDGET_CHUNK_YEARS = 50  # with a time budget, check the clock at least this often
 
 
 class SimulationTooLarge(ValueError):
@@ -517,7 +519,8 @@ def _client_slo(design: Design, cid: str) -> float | None:
 
 
 def simulate(design: Design, compiled: Compiled | None = None, years: int = 2000,
-             seed: int = 0, slo: float | None = None, keep_years: bool = False) -> dict:
+             seed: int = 0, slo: float | None = None, keep_years: bool = False,
+             budget_seconds: float | None = None) -> dict:
     """Simulate ``years`` years of the design; a JSON-ready summary.
 
     Same design, years and seed: same numbers. Keys (minutes are per year):
@@ -533,6 +536,12 @@ def simulate(design: Design, compiled: Compiled | None = None, years: int = 2000
     ``requested_years`` only when a design would need over MAX_EVENTS change
     points), ``seed``, ``method``; with ``keep_years`` also
     ``annual_downtime_minutes`` (the raw per-year sample).
+
+    ``budget_seconds``: stop after the chunk that passes this much wall time (at
+    least one chunk of at most ``BUDGET_CHUNK_YEARS`` years runs); ``years`` then
+    says how many ran, ``stopped_by_budget`` that the budget stopped it, and
+    ``stderr`` / ``ci95`` / ``ci99`` the precision reached (how many years fit
+    depends on the machine; without a budget the result never does).
     """
     if compiled is None:
         compiled = compile_design(design)
@@ -548,6 +557,10 @@ def simulate(design: Design, compiled: Compiled | None = None, years: int = 2000
     if per_year * years > MAX_EVENTS:
         run_years = max(1, int(MAX_EVENTS // per_year))
     chunk_years = max(1, min(run_years, int(CHUNK_EVENTS // max(per_year, 1.0))))
+    if budget_seconds is not None:
+        chunk_years = min(chunk_years, BUDGET_CHUNK_YEARS)
+    started = time.perf_counter()
+    stopped = False
     rng = np.random.default_rng(seed)
     clients = list(compiled.clients)
     sys_down = np.zeros(run_years)
@@ -567,6 +580,15 @@ def simulate(design: Design, compiled: Compiled | None = None, years: int = 2000
         for nid, s in chunk.serves.items():
             node_down[nid] += _down_minutes(s, chunk.horizon)
         done += ny
+        if budget_seconds is not None and done < run_years and \
+                time.perf_counter() - started > budget_seconds:
+            stopped = True
+            break
+    if done < run_years:  # the budget stopped it: keep the years that ran
+        sys_down, sys_out = sys_down[:done], sys_out[:done]
+        cl_down = {c: v[:done] for c, v in cl_down.items()}
+        cl_out = {c: v[:done] for c, v in cl_out.items()}
+        run_years = done
     slos = [s for s in (_client_slo(design, c) for c in clients) if s is not None]
     target = slo if slo is not None else (max(slos) if slos else None)
     result = _summary(sys_down, sys_out, target)
@@ -574,6 +596,7 @@ def simulate(design: Design, compiled: Compiled | None = None, years: int = 2000
     result.update({
         "years": run_years,
         "requested_years": years,
+        "stopped_by_budget": stopped,
         "seed": seed,
         "minutes_per_year": MINUTES_PER_YEAR,
         "histogram": _histogram(sys_down),

@@ -168,6 +168,9 @@ def export_command(args: argparse.Namespace) -> int:
         options = {"simulation_years": 0, "sweeps": False}
     elif years is not None:
         options = {"simulation_years": max(int(years), 0), "seed": int(getattr(args, "seed", 0) or 0)}
+    else:  # reports: the simulation and sweeps fit the default time budget
+        from ..analysis.engine import DEFAULT_TIME_BUDGET
+        options = {"time_budget": DEFAULT_TIME_BUDGET}
     try:
         report = analyze(design, **options)
     except DesignError as err:

@@ -162,3 +162,26 @@ def test_tiny_contributions_are_zero() -> None:
         assert n.downtime_contribution_minutes == 0.0 or \
             n.downtime_contribution_minutes > 1e-12 * 525_960
     assert math.isfinite(r.system.nines)
+
+
+def test_simulation_budget_stops_after_one_chunk_and_says_so() -> None:
+    # a budget of 0 s: the first chunk (at most BUDGET_CHUNK_YEARS years) runs, then stops
+    from modeller.analysis.simulation import BUDGET_CHUNK_YEARS, simulate
+    d = _tier(3, capacity=100.0)
+    sim = simulate(d, years=1000, seed=1, budget_seconds=0.0)
+    assert sim["years"] == BUDGET_CHUNK_YEARS and sim["requested_years"] == 1000
+    assert sim["stopped_by_budget"] is True
+    assert sim["ci95"][0] < sim["availability"] < sim["ci95"][1]
+    full = simulate(d, years=60, seed=1)
+    assert full["years"] == 60 and full["stopped_by_budget"] is False
+
+
+def test_sweeps_past_their_deadline_say_incomplete() -> None:
+    import time
+
+    from modeller.analysis.engine import what_if
+    d = _tier(3, capacity=100.0)
+    r = _report(d)
+    assert what_if(d, r, deadline=time.perf_counter() - 1.0) == \
+        {"demand": [], "replicas": {}, "complete": False}
+    assert what_if(d, r)["complete"] is True
