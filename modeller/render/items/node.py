@@ -129,10 +129,8 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         rows: list[list[float]] = []  # per row: [y, next x]; a short badge fills an earlier row
         badges = self.shown_badges()
         for i, badge in enumerate(badges):
-            natural = fit_text(badge.text, right - left - 10, BADGE_SPECS[:1])
-            row = None
-            if not natural.cut:
-                row = next((r for r in rows if r[1] + natural.width + 10 <= right), None)
+            row = next((r for r in rows  # whole, maybe a size smaller, in a row's gap
+                        if not fit_text(badge.text, right - r[1] - 10, BADGE_SPECS).cut), None)
             if row is None:
                 ry = y if not rows else rows[-1][0] + BADGE_H + BADGE_GAP
                 if ry + BADGE_H > self.h - 2 and not cut:  # an export never hides a number
