@@ -42,6 +42,7 @@ CSV_COLUMNS = (
     "id", "name", "kind", "replicas", "availability", "unavailability", "nines", "load_rps",
     "capacity_rps", "utilization", "latency_mean_ms", "latency_p99_ms", "birnbaum",
     "downtime_contribution_minutes", "availability_given_down", "cost_month",
+    "own_availability", "own_unavailability",
 )
 
 _EXTRAS_NOT_SHOWN = {"engine"}  # developer diagnostics; still in `analyze --json`
@@ -106,7 +107,9 @@ def _headline(report: Report, design: Design | None) -> list[tuple[str, str]]:
     if s.bottleneck:
         headroom += f" (bottleneck: {_label(report, design, s.bottleneck)})"
     missed = [_label(report, design, cid) for cid, c in report.clients.items() if not c.meets_slo]
-    spofs = ", ".join(_label(report, design, x) for x in report.spofs) or "none"
+    spofs = "; ".join(
+        _label(report, design, x) + (f" ({report.spof_units[x]})" if x in report.spof_units else "")
+        for x in report.spofs) or "none"
     return [
         ("Availability", f"{fmt_percent(s.availability, s.unavailability)} "
                          f"({fmt_nines(s.nines)} nines)"),
@@ -139,19 +142,24 @@ def _nodes_table(report: Report) -> _Table:
     for nid, n in report.nodes.items():
         lat = n.latency_ms
         rows.append([
-            n.name, nid, n.kind, str(n.replicas), fmt_percent(n.availability, n.unavailability),
+            n.name, nid, n.kind, str(n.replicas),
+            fmt_percent(n.own_availability, n.own_unavailability),
+            fmt_percent(n.availability, n.unavailability),
             fmt_nines(n.nines), fmt_number(n.load_rps), fmt_number(n.capacity_rps),
             fmt_util(n.utilization), fmt_ms(lat.mean) if lat else "—",
             fmt_ms(lat.p99) if lat else "—", fmt_small(n.birnbaum),
             fmt_duration(n.downtime_contribution_minutes),
             fmt_percent(n.availability_given_down), fmt_money(n.cost_month),
         ])
-    return _Table("Nodes", ["node", "id", "kind", "replicas", "availability", "nines", "load rps",
+    return _Table("Nodes", ["node", "id", "kind", "replicas", "own availability", "serves",
+                            "nines (serves)", "load rps",
                             "capacity rps", "utilisation", "mean ms", "p99 ms", "Birnbaum",
                             "downtime contribution a year", "system availability if down",
                             "cost a month"],
-                  rows, right=set(range(3, 15)),
-                  note="Downtime contribution: the downtime a year that would vanish if this "
+                  rows, right=set(range(3, 16)),
+                  note="Own availability: the part alone (enough of its own replicas up, not "
+                       "failing over). Serves: with everything it depends on and the zones "
+                       "around it. Downtime contribution: the downtime a year that would vanish if this "
                        "part never failed. Birnbaum: P(system up | part up) − P(system up | "
                        "part down).")
 
@@ -163,13 +171,19 @@ def _failures_table(report: Report, design: Design | None) -> _Table:
         over = ", ".join(f"{_name(report, design, o)} ({fmt_util(f.utilization.get(o))})"
                          for o in f.overloaded)
         rows.append([
-            _label(report, design, f.down), f.kind, "yes" if f.survives else "no",
+            _label(report, design, f.down), f.kind,
+            ("yes, hot" if f.hot else "yes") if f.survives else "no",
             ", ".join(_name(report, design, c) for c in f.clients_down) or "—",
-            over or "—", fmt_percent(f.availability_given_down, f.unavailability_given_down),
+            over or "—",
+            ", ".join(f"{_name(report, design, h)} ({fmt_util(f.utilization.get(h))})"
+                      for h in f.hot) or "—",
+            fmt_percent(f.availability_given_down, f.unavailability_given_down),
         ])
     return _Table("What if X fails", ["down", "kind", "survives?", "clients down", "overloaded",
-                                      "system availability then"], rows, right={5},
-                  note="One part down, everything else up; regions and zones first.")
+                                      "hot", "system availability then"], rows, right={6},
+                  note="One part down, everything else up; regions and zones first. It does not "
+                       "survive when a client drops or a part runs above 100 %; hot: above the "
+                       "target utilisation.")
 
 
 def _get(obj: Any, *path: str) -> Any:
@@ -421,6 +435,7 @@ def csv_report(report: Report) -> str:
             _csv_number(lat.mean if lat else None), _csv_number(lat.p99 if lat else None),
             _csv_number(n.birnbaum), _csv_number(n.downtime_contribution_minutes),
             _csv_number(n.availability_given_down), _csv_number(n.cost_month),
+            _csv_number(n.own_availability), _csv_number(n.own_unavailability),
         ])
     return buf.getvalue()
 

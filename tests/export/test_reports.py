@@ -68,6 +68,7 @@ def test_html_shows_the_cli_json_numbers(name: str, capsys: pytest.CaptureFixtur
         lat = n["latency_ms"]
         assert rows[nid] == [
             n["name"], nid, n["kind"], str(n["replicas"]),
+            fmt_percent(n["own_availability"], n["own_unavailability"]),
             fmt_percent(n["availability"], n["unavailability"]), fmt_nines(n["nines"]),
             fmt_number(n["load_rps"]), fmt_number(n["capacity_rps"]), fmt_util(n["utilization"]),
             fmt_ms(lat["mean"]) if lat else "—", fmt_ms(lat["p99"]) if lat else "—",
@@ -93,8 +94,9 @@ def test_html_shows_the_cli_json_numbers(name: str, capsys: pytest.CaptureFixtur
                for r in failures}
     for f in data["failures"]:
         row = by_down[f["down"]]
-        assert row[2] == ("yes" if f["survives"] else "no")
-        assert row[5] == fmt_percent(f["availability_given_down"], f["unavailability_given_down"])
+        assert row[2] == (("yes, hot" if f["hot"] else "yes") if f["survives"] else "no")
+        assert (row[5] == "—") == (not f["hot"])
+        assert row[6] == fmt_percent(f["availability_given_down"], f["unavailability_given_down"])
 
 
 @pytest.mark.parametrize("name", SMALL)
@@ -157,7 +159,9 @@ def test_headline_reads_like_a_person_wrote_it() -> None:
     assert "- **Downtime a year:** 3 h 57 min" in md
     assert "- **Headroom:** 1.67× (bottleneck: Orders DB (db))" in md
     assert "- **Cost a month:** 1,525" in md
-    assert "| eu-west-1a | zone | yes | — | — | 97.40 % |" in md
+    assert "| eu-west-1a | zone | yes, hot | — | — | Storefront (86 %) | 97.40 % |" in md
+    assert "Application LB (lb) (its only replica)" in md  # SPOFs with their failure unit
+    assert "| Orders DB | db | database | 2 | 99.9933 % | 99.983 % |" in md  # own, serves
 
 
 def _hostile() -> Design:
