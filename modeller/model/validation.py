@@ -101,6 +101,8 @@ def link_problem(design: Design, source: str, target: str) -> str | None:
     s, t = design.nodes[source], design.nodes[target]
     if s.is_container or t.is_container:
         return "regions and zones hold nodes; wire the nodes inside them instead"
+    if s.is_note or t.is_note:
+        return "a note is only text on the canvas; it cannot be linked"
     if t.role is Role.SOURCE:
         return "clients only send requests; they cannot be a link target"
     if design.link(source, target) is not None:
@@ -171,6 +173,9 @@ def validate(design: Design) -> None:
         if nodes[lk.source].is_container or nodes[lk.target].is_container:
             raise DesignError("links connect nodes, not regions or zones", place=place,
                               fix="link the nodes inside the container")
+        if nodes[lk.source].is_note or nodes[lk.target].is_note:
+            raise DesignError("a note is only text on the canvas; it cannot be linked",
+                              place=place, fix="remove the link")
         if nodes[lk.target].role is Role.SOURCE:
             raise DesignError("a client cannot be a link target", place=place,
                               fix="reverse the link: clients send requests")

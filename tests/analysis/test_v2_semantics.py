@@ -185,3 +185,17 @@ def test_sweeps_past_their_deadline_say_incomplete() -> None:
     assert what_if(d, r, deadline=time.perf_counter() - 1.0) == \
         {"demand": [], "replicas": {}, "complete": False}
     assert what_if(d, r)["complete"] is True
+
+
+def test_notes_are_never_analysed_and_never_linked() -> None:
+    from modeller.model import DesignError
+    from modeller.model.io import design_from_dict
+    doc = {"format": "modeller.design", "version": 1,
+           "nodes": [{"id": "c", "kind": "client"}, {"id": "s", "kind": "service"},
+                     {"id": "n", "kind": "note", "text": "meeting: ask about the DR plan"}],
+           "links": [{"from": "c", "to": "s"}]}
+    r = _report(design_from_dict(doc))
+    assert "n" not in r.nodes and r.system.availability == 1.0
+    doc["links"].append({"from": "s", "to": "n"})
+    with pytest.raises(DesignError, match="a note is only text"):
+        design_from_dict(doc)

@@ -141,8 +141,15 @@ def analysis_phases(analyze: Callable[..., object]) -> dict[str, Callable[[Desig
         "compile_design": compile_design,
         "simulate(1000 years)": lambda d: simulate(d, years=1000),
         "sweep_demand(21 points)": sweep_demand,
-        "analyze (full report)": analyze,
+        "analyze (CLI default: 1.5 s budget)": lambda d: analyze(
+            d, time_budget=_default_budget()),
+        "analyze (full report, no budget)": analyze,
     }
+
+
+def _default_budget() -> float:
+    from modeller.analysis.engine import DEFAULT_TIME_BUDGET
+    return DEFAULT_TIME_BUDGET
 
 
 @register("analysis")
