@@ -277,8 +277,8 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
     comp_ids = [n.id for n in design.components()]
     order = _topological(design, comp_ids)
     links_from: dict[str, list] = {nid: [] for nid in order}
-    for lk in design.links:
-        if lk.source in links_from:
+    for lk in design.links:  # links between parts only: a note is never analysed
+        if lk.source in links_from and lk.target in links_from:
             links_from[lk.source].append(lk)
     ancestors = {nid: design.ancestors(nid) for nid in design.nodes}
     nodes: dict[str, CNode] = {}
