@@ -29,15 +29,19 @@ from PySide6.QtWidgets import (
 
 from ..formatting import fmt_percent, fmt_util
 from ..model import KIND_LABELS, Design, Role
-from .badges import BAD, GOOD, Badge, utilization_level
+from .badges import BAD, GOOD, WARN, Badge, utilization_level
 from .canvas import style
-from .zone_check import ZoneCheckPanel
+from .zone_check import HOT_COLOUR, OUTCOME_COLOURS, ZoneCheckPanel, outcome_of
 
 SHORTCUT = "F"
 HINT = "Fail it — click a part to fail it, Esc to leave"
 WAITING = "Waiting for the analysis…"
 MAX_NAMES = 4  # longer lists end in "and N more"
 SURVIVES_COLOUR, DROPS_COLOUR, OVERLOAD_COLOUR = "#166534", "#991b1b", "#92400e"
+# HOT_COLOUR (amber, from zone_check): survives, but a node runs above the target
+# utilisation. The canvas has no "hot" shading state (render/style.py knows failed, down,
+# overloaded, normal), so hot nodes are named in the overlay and their utilisation badge
+# takes the warning level; their boxes are not shaded.
 
 
 # -- what a scenario means for each box (no Qt) ------------------------------------------
@@ -66,6 +70,7 @@ def scenario_badges(design: Design, scenario: Any, states: dict[str, str]) -> di
     """Badges after the loss: "failed", "down"/"not served", the utilisation after the
     loss for every node that still carries load, "served" for clients that still are."""
     util = scenario.utilization or {}
+    hot = set(getattr(scenario, "hot", None) or [])
     out: dict[str, list[Badge]] = {}
     for nid, node in design.nodes.items():
         state = states.get(nid, style.NORMAL)
@@ -80,8 +85,13 @@ def scenario_badges(design: Design, scenario: Any, states: dict[str, str]) -> di
             out[nid] = [Badge("served", GOOD, "this client is still served after the loss")]
         elif _finite(util.get(nid)):
             u = float(util[nid])
-            level = BAD if state == style.OVERLOADED else utilization_level(u)
-            out[nid] = [Badge(f"util {fmt_util(u)}", level, "utilisation after the loss")]
+            if state == style.OVERLOADED:
+                out[nid] = [Badge(f"util {fmt_util(u)}", BAD, "utilisation after the loss: above 100 %")]
+            elif nid in hot:
+                out[nid] = [Badge(f"util {fmt_util(u)}", WARN, "utilisation after the loss: hot, "
+                                  "above the target utilisation")]
+            else:
+                out[nid] = [Badge(f"util {fmt_util(u)}", utilization_level(u), "utilisation after the loss")]
         else:
             out[nid] = []
     return out
@@ -106,11 +116,26 @@ def overloaded_text(design: Design, scenario: Any) -> str:
     return _names(design, list(scenario.overloaded), extra) or "none"
 
 
+def hot_text(design: Design, scenario: Any) -> str:
+    """ "Web (86 %)" for each node above the target utilisation (within 100 %), or "none"."""
+    util = scenario.utilization or {}
+    hot = sorted(getattr(scenario, "hot", None) or [], key=lambda n: -util[n] if n in util else 0.0)
+    extra = {n: fmt_util(util[n]) for n in hot if n in util}
+    return _names(design, hot, extra) or "none"
+
+
+def outcome_kind(scenario: Any) -> str:
+    """ "drops", "overloaded" (no client dropped, a node above 100 %), "hot" or "survives"."""
+    return outcome_of(scenario, None)[0]
+
+
 def outcome_text(design: Design, scenario: Any) -> str:
-    """ "survives" or "drops: Shoppers"."""
-    if scenario.survives:
-        return "survives"
-    return "drops: " + _names(design, list(scenario.clients_down))
+    """ "survives", "survives, hot: Web (86 %)", "does not survive: DB at 107 %" or
+    "drops: Shoppers" (the zone panel's words, without the mark)."""
+    kind, words = outcome_of(scenario, design)
+    if kind == "drops":
+        return "drops: " + _names(design, list(scenario.clients_down))
+    return words[2:]  # "✘ ", "⚠ ", "✔ "
 
 
 def scenario_lines(design: Design, scenario: Any, report: Any = None) -> list[str]:
@@ -121,6 +146,8 @@ def scenario_lines(design: Design, scenario: Any, report: Any = None) -> list[st
     if others:
         lines.append(f"Also down: {_names(design, others)}")
     lines.append(f"Overloaded: {overloaded_text(design, scenario)}")
+    if getattr(scenario, "hot", None):
+        lines.append(f"Hot: {hot_text(design, scenario)} (above the target utilisation)")
     p = f"P(system | down) = {fmt_percent(scenario.availability_given_down, scenario.unavailability_given_down)}"
     system = getattr(report, "system", None)
     if system is not None:
@@ -281,9 +308,10 @@ class FailItOverlay(QFrame):
     def show_scenario(self, design: Design, scenario: Any, report: Any = None) -> None:
         lines = scenario_lines(design, scenario, report)
         esc = html.escape
-        colour = SURVIVES_COLOUR if scenario.survives else DROPS_COLOUR
+        kind = outcome_kind(scenario)
+        colour = OUTCOME_COLOURS[kind]
         head = esc(lines[0].split(" → ", 1)[0])
-        mark = "✔" if scenario.survives else "✘"
+        mark = {"drops": "✘", "overloaded": "✘", "hot": "⚠", "survives": "✔"}[kind]
         rich = [f"<span style='font-size:11pt'><b>{head}</b> → "
                 f"<b style='color:{colour}'>{mark} {esc(outcome_text(design, scenario))}</b></span>"]
         others = [n for n in scenario.nodes_down if n != scenario.down]
@@ -292,6 +320,9 @@ class FailItOverlay(QFrame):
         over = _nowrap(overloaded_text(design, scenario))
         rich.append("Overloaded: " + (f"<b style='color:{OVERLOAD_COLOUR}'>{over}</b>"
                                       if scenario.overloaded else over))
+        if getattr(scenario, "hot", None):
+            rich.append(f"Hot: <b style='color:{HOT_COLOUR}'>{_nowrap(hot_text(design, scenario))}</b>"
+                        "&nbsp;<span style='color:#475569'>(above the target utilisation)</span>")
         p = fmt_percent(scenario.availability_given_down, scenario.unavailability_given_down)
         line = f"P(system | down) = <b>{esc(p)}</b>"
         system = getattr(report, "system", None)

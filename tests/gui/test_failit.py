@@ -17,7 +17,8 @@ from modeller.formatting import fmt_percent
 from modeller.model import dumps_design, load_design
 from modeller.ui.canvas import style
 from modeller.ui.canvas.items import ContainerItem
-from modeller.ui.failit import install_failit, summary_line
+from modeller.ui.failit import install_failit, outcome_text, summary_line
+from modeller.ui.zone_check import DROPS_COLOUR, HOT_COLOUR
 
 from .conftest import (
     EXAMPLES,
@@ -50,6 +51,16 @@ HOT = {
          "availability": 0.999},
     ],
     "links": [{"from": "users", "to": "lb"}, {"from": "lb", "to": "web"}, {"from": "web", "to": "db"}],
+}
+
+# HOT with web able to carry everything on one replica (1200 rps) and an optional "Stats"
+# tier of 2 x 600 rps over the two zones: losing zone B drops no client (the link is
+# optional) but leaves Stats at 1000 / 600 = 167 % and web at 1000 / 1200 = 83 %.
+OPTIONAL_HOT = {
+    "nodes": [dict(n, capacity_rps=1200) if n["id"] == "web" else n for n in HOT["nodes"]] + [
+        {"id": "stats", "kind": "service", "name": "Stats", "parent": "r", "x": 700, "y": 60, "replicas": 2,
+         "spread": ["za", "zb"], "availability": 0.999, "capacity_rps": 600}],
+    "links": HOT["links"] + [{"from": "web", "to": "stats", "optional": True}],
 }
 
 
@@ -149,6 +160,10 @@ def test_fail_a_zone_by_shortcut_and_click_shades_exactly_the_scenario(window, q
     assert [b.text for b in zone.shown_badges()] == ["failed"]
     assert [b.text for b in web.shown_badges()] == ["util 86 %"]  # 1200 rps on 2 x 700
     assert scenario.utilization["web"] == pytest.approx(1200 / 1400)
+    # (v2) 86 % is above the target utilisation (0.8): it survives hot; the canvas has no hot
+    # shading, so the box keeps the unaffected look and its badge takes the warning level
+    assert scenario.hot == ["web"] and scenario.survives
+    assert [b.level for b in web.shown_badges()] == ["warn"]
     assert [b.text for b in window.scene.item_for("users").shown_badges()] == ["served"]
     # the pixels agree: the cache's body is the down tint, the zone's body carries the hatch
     img = pixels(window, cache)
@@ -164,14 +179,22 @@ def test_fail_a_zone_by_shortcut_and_click_shades_exactly_the_scenario(window, q
     assert window.scene.link_item("lb", "web").state == "normal"
 
     lines = fi.overlay.text().splitlines()
-    assert lines == ["Zone eu-west-1b down → survives",
+    assert lines == ["Zone eu-west-1b down → survives, hot: Storefront (86 %)",
                      "Also down: Session cache",
                      "Overloaded: none",
+                     "Hot: Storefront (86 %) (above the target utilisation)",
                      f"P(system | down) = 97.40 %  (now {fmt_percent(report.system.availability, report.system.unavailability)})"]
     assert fmt_percent(scenario.availability_given_down, scenario.unavailability_given_down) == "97.40 %"
-    assert scenario.availability_given_down == pytest.approx(0.9740381126, abs=1e-9)
+    # by hand: region × LB × zones a, c × web a, c (2 × 700 ≥ 1200) × app a, c × db's replica a
+    # × (1 − failover window): (v2) the window's rate is 1/(MTBF + MTTR) = 1/200 h, so
+    # p = (30 s / 3600) / 200 h (it was / 199 h under v1, 0.9740381126)
+    window_p = (30 / 3600) / 200
+    hand = 0.9999 * 0.9999 * 0.9995 ** 2 * 0.995 ** 2 * 0.995 ** 2 * 0.995 * (1 - window_p)
+    assert scenario.availability_given_down == pytest.approx(hand, abs=1e-12)
+    assert scenario.availability_given_down == pytest.approx(0.9740383165530773, abs=1e-12)
     assert summary_line(window.editor.design, scenario) == \
-        "eu-west-1b down → survives; overloaded: none; P(system | down) = 97.40 %"
+        "eu-west-1b down → survives, hot: Storefront (86 %); overloaded: none; P(system | down) = 97.40 %"
+    assert f"color:{HOT_COLOUR}'>⚠ survives, hot: Storefront (86 %)" in fi.overlay.body.text()
 
     # nothing was edited or selected
     assert dumps_design(window.editor.design) == before
@@ -198,23 +221,26 @@ def test_overloaded_node_shows_its_utilisation_after_the_loss(window, qtbot, fi)
     load(window, HOT)
     report = wait_report(qtbot, window)
     scenario = report.failure("zb")
-    assert scenario.overloaded == ["web"] and scenario.survives
+    # (v2) web left on one replica of 600 rps with 1000 rps runs at 167 %: above 100 % it does
+    # not serve, so the loss of zone B drops the client (it survived under the v1 rules)
+    assert scenario.overloaded == ["web"] and scenario.clients_down == ["users"] and not scenario.survives
     assert scenario.utilization["web"] == pytest.approx(1000 / 600)
     fi.set_active(True)
     click(window, title_point(window, "zb"))
     assert shown_states(window) == expected_states(window, scenario) == {
-        "users": "normal", "r": "normal", "za": "normal", "zb": "failed", "lb": "normal",
+        "users": "down", "r": "normal", "za": "normal", "zb": "failed", "lb": "down",
         "web": "overloaded", "db": "normal"}
     web = window.scene.item_for("web")
     assert web.body_pen().color() == style.FAIL_BORDER["overloaded"]
     assert web.body_brush().color() == style.FAIL_FILL["overloaded"]
     assert [(b.text, b.level) for b in web.shown_badges()] == [("util 167 %", "bad")]
     assert near(pixels(window, web).pixelColor(int(web.w) - 12, int(web.h) - 8), style.FAIL_FILL["overloaded"])
-    assert fi.overlay.text().splitlines()[:2] == ["Zone zone B down → survives", "Overloaded: web (167 %)"]
+    assert fi.overlay.text().splitlines()[:3] == ["Zone zone B down → drops: Shoppers", "Also down: LB",
+                                                  "Overloaded: web (167 %)"]
     p = fmt_percent(scenario.availability_given_down, scenario.unavailability_given_down)
-    assert p == "99.73 %" and f"P(system | down) = {p}" in fi.overlay.text()
+    assert p == "0 %" and f"P(system | down) = {p}" in fi.overlay.text()
     assert summary_line(window.editor.design, scenario) == \
-        "zone B down → survives; overloaded: web (167 %); P(system | down) = 99.73 %"
+        "zone B down → drops: Shoppers; overloaded: web (167 %); P(system | down) = 0 %"
     # zone A takes the database, so everything: drops the client
     click(window, title_point(window, "za"))
     scenario = report.failure("za")
@@ -224,6 +250,33 @@ def test_overloaded_node_shows_its_utilisation_after_the_loss(window, qtbot, fi)
     assert [b.text for b in window.scene.item_for("users").shown_badges()] == ["not served"]
     assert fi.overlay.text().splitlines()[0] == "Zone zone A down → drops: Shoppers"
     assert "P(system | down) = 0 %" in fi.overlay.text()
+
+
+def test_an_overloaded_optional_tier_does_not_survive_and_a_hot_one_is_named(window, qtbot, fi):
+    load(window, OPTIONAL_HOT)
+    report = wait_report(qtbot, window)
+    scenario = report.failure("zb")
+    assert scenario.clients_down == [] and scenario.overloaded == ["stats"] and scenario.hot == ["web"]
+    assert not scenario.survives  # (v2) no client dropped, but a node above 100 %
+    assert scenario.utilization["stats"] == pytest.approx(1000 / 600)
+    assert scenario.utilization["web"] == pytest.approx(1000 / 1200)
+    fi.set_active(True)
+    click(window, title_point(window, "zb"))
+    assert shown_states(window) == expected_states(window, scenario)
+    lines = fi.overlay.text().splitlines()
+    assert lines[0] == "Zone zone B down → does not survive: Stats at 167 %"
+    assert "Overloaded: Stats (167 %)" in lines
+    assert "Hot: web (83 %) (above the target utilisation)" in lines
+    assert f"color:{DROPS_COLOUR}'>✘ does not survive: Stats at 167 %" in fi.overlay.body.text()
+    # web's badge after the loss: the warning level (hot), not bad
+    assert [(b.text, b.level) for b in window.scene.item_for("web").shown_badges()] == [("util 83 %", "warn")]
+    # losing Stats alone: survives; the zone panel says the same words with a mark
+    assert outcome_text(window.editor.design, report.failure("stats")) == "survives"
+    rows = {r["id"]: r for r in fi.zone_panel.rows()}
+    assert rows["zb"]["outcome"] == "✘ does not survive: Stats at 167 %"
+    assert rows["zb"]["outcome_kind"] == "overloaded"
+    assert rows["zb"]["overloaded"] == "Stats (167 %), web (83 %)"
+    assert rows["za"]["outcome"] == "✘ drops Shoppers"
 
 
 def test_a_node_and_a_region_fail_too(window, qtbot, fi):
@@ -261,12 +314,21 @@ def test_a_node_and_a_region_fail_too(window, qtbot, fi):
     util = scenario.utilization["web-us-a"]
     assert [b.text for b in window.scene.item_for("web-us-a").shown_badges()] == [f"util {100 * util:.0f} %"]
     assert f"{100 * util:.0f}" == "83"
+    assert scenario.hot == ["web-us-a", "web-us-b"] and scenario.overloaded == []
+    # (v2) the DNS moves eu's 1000 rps to lb-us, whose pool must carry 2000 on 4 x 600: every
+    # web replica in us is needed; the Payments tiers keep their nominal 500 rps (1 of 2 needed).
+    # By hand: region us × zones a, b × DNS × lb-us × 4 web replicas × 2 Payments tiers
+    # (1 − 0.005²) × the db pair (1 − 0.005²) × (1 − its failover window (30 s / 3600) / 200 h)
+    hand = (0.9999 * 0.9995 ** 2 * 0.99999 * 0.9999 * 0.995 ** 4 * (1 - 0.005 ** 2) ** 2
+            * (1 - 0.005 ** 2) * (1 - (30 / 3600) / 200))
+    assert scenario.availability_given_down == pytest.approx(hand, abs=1e-12)
     p = fmt_percent(scenario.availability_given_down, scenario.unavailability_given_down)
-    assert p == "99.971 %"
+    assert p == "97.88 %"  # 99.971 % under v1, when the region's traffic did not move
     lines = fi.overlay.text().splitlines()
-    assert lines[0] == "Region eu-west-1 down → survives"
+    assert lines[0] == "Region eu-west-1 down → survives, hot: Web us-east-1a (83 %) +1 more"
     assert lines[1] == "Also down: LB eu-west-1, Web eu-west-1a, Web eu-west-1b, Payments eu-west-1a, and 2 more"
-    assert lines[3].startswith(f"P(system | down) = {p}")
+    assert lines[3] == "Hot: Web us-east-1a (83 %), Web us-east-1b (83 %) (above the target utilisation)"
+    assert lines[4].startswith(f"P(system | down) = {p}")
 
 
 def test_second_click_restores_and_another_part_switches(window, qtbot, fi):

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from modeller.model import dumps_design, load_design
 from modeller.ui.failit import install_failit
-from modeller.ui.zone_check import NO_REPORT, NO_ZONES, ZoneCheckPanel
+from modeller.ui.zone_check import (
+    DROPS_COLOUR,
+    HOT_COLOUR,
+    NO_REPORT,
+    NO_ZONES,
+    SURVIVES_COLOUR,
+    ZoneCheckPanel,
+)
 
 from .conftest import EXAMPLES, load, wait_report
 from .test_failit import HOT, expected_states, shown_states
@@ -42,15 +50,25 @@ def test_rows_equal_zone_survival_and_show_the_numbers(window, qtbot):
     by_id = {r["id"]: r for r in rows}
     assert by_id["eu-west-1"]["outcome"] == "✘ drops Shoppers"
     assert by_id["eu-west-1"]["p"] == "0 %"
-    assert by_id["eu-west-1b"]["outcome"] == "✔ survives"
+    # (v2) losing a zone leaves Storefront on 2 x 700 rps for 1200: 86 %, above the target 80 %
+    assert by_id["eu-west-1b"]["outcome"] == "⚠ survives, hot: Storefront (86 %)"
+    assert by_id["eu-west-1b"]["outcome_kind"] == "hot"
     assert by_id["eu-west-1b"]["p"] == "97.40 %"
     assert by_id["eu-west-1c"]["p"] == "97.89 %"
-    assert report.failure("eu-west-1c").availability_given_down == pytest.approx(0.978908303, abs=1e-8)
-    assert by_id["eu-west-1a"]["overloaded"] == "—"
+    # by hand: region × LB × zones a, b × web and app replicas a, b × the db pair (1 − 0.005²)
+    # × (1 − failover window), (v2) window p = (30 s / 3600) / (MTBF + MTTR = 200 h) (v1: / 199 h)
+    hand = 0.9999 ** 2 * 0.9995 ** 2 * 0.995 ** 4 * (1 - 0.005 ** 2) * (1 - (30 / 3600) / 200)
+    assert report.failure("eu-west-1c").availability_given_down == pytest.approx(hand, abs=1e-12)
+    assert report.failure("eu-west-1c").availability_given_down == pytest.approx(0.9789085081, abs=1e-10)
+    assert by_id["eu-west-1a"]["overloaded"] == "Storefront (86 %)"
+    assert by_id["eu-west-1"]["outcome_kind"] == "drops"
     # what the table cells say is what rows() says
     for i, r in enumerate(rows):
         assert [panel.table.item(i, c).text() for c in range(4)] == [r["name"], r["outcome"], r["overloaded"], r["p"]]
-    assert "1 of 4 would drop clients" in panel.summary.text()
+    assert "1 of 4 would drop clients." in panel.summary.text()
+    assert "⚠ 3 more survive hot." in panel.summary.text()
+    assert panel.table.item(1, 1).foreground().color() == QColor(HOT_COLOUR)
+    assert panel.table.item(0, 1).foreground().color() == QColor(DROPS_COLOUR)
 
 
 def test_clicking_a_row_fails_that_zone_on_the_canvas(window, qtbot):
@@ -70,7 +88,7 @@ def test_clicking_a_row_fails_that_zone_on_the_canvas(window, qtbot):
     assert fi.active and fi.failed_id == "eu-west-1a"  # the click entered the mode
     assert shown_states(window) == expected_states(window, report.failure("eu-west-1a"))
     assert window.scene.item_for("eu-west-1a").state == "failed"
-    assert fi.overlay.text().splitlines()[0] == "Zone eu-west-1a down → survives"
+    assert fi.overlay.text().splitlines()[0] == "Zone eu-west-1a down → survives, hot: Storefront (86 %)"
     assert panel.current() == "eu-west-1a"
     # the region's row fails the region: everything in it goes down, the client is dropped
     click_row(panel, 0)
@@ -93,16 +111,27 @@ def test_overloaded_nodes_and_the_panel_follows_new_reports(window, qtbot):
     load(window, HOT)
     report = wait_report(qtbot, window)
     by_id = {r["id"]: r for r in panel.rows()}
+    # (v2) web at 167 % after zone B's loss does not serve: the client drops (v1: survived)
     assert {k: v["survives"] for k, v in by_id.items()} == report.zone_survival() == {
-        "r": False, "za": False, "zb": True}
+        "r": False, "za": False, "zb": False}
     assert by_id["zb"]["overloaded"] == "web (167 %)"
+    assert by_id["zb"]["outcome"] == "✘ drops Shoppers"
     assert by_id["za"]["outcome"] == "✘ drops Shoppers"
     assert by_id["zb"]["name"] == "zone B"
-    # more capacity: zone B's loss no longer overloads web
+    # more capacity: zone B's loss no longer overloads web, which runs hot at 1000 / 1200
     window.editor.set_node_fields(["web"], {"capacity_rps": 1200}, "Edit capacity")
     report = wait_report(qtbot, window)
-    assert report.failure("zb").overloaded == []
-    assert {r["id"]: r["overloaded"] for r in panel.rows()}["zb"] == "—"
+    assert report.failure("zb").overloaded == [] and report.failure("zb").hot == ["web"]
+    row = {r["id"]: r for r in panel.rows()}["zb"]
+    assert row["overloaded"] == "web (83 %)" and row["outcome"] == "⚠ survives, hot: web (83 %)"
+    assert row["survives"]
+    # and more still: below the 80 % target, it simply survives
+    window.editor.set_node_fields(["web"], {"capacity_rps": 1300}, "Edit capacity")
+    report = wait_report(qtbot, window)
+    row = {r["id"]: r for r in panel.rows()}["zb"]
+    assert report.failure("zb").hot == [] and row["overloaded"] == "—" and row["outcome"] == "✔ survives"
+    assert panel.table.item([r["id"] for r in panel.rows()].index("zb"), 1).foreground().color() \
+        == QColor(SURVIVES_COLOUR)
 
 
 def test_empty_states(qtbot, window):
