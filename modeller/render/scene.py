@@ -141,12 +141,25 @@ class DiagramScene(QGraphicsScene):
 
     # -- replica chips -------------------------------------------------------------
     def chip_specs(self, rects: dict[str, geo.Rect] | None = None) -> list[ChipSpec]:
+        """Chip placement; the model's own boxes give the same answer for the same
+        geometry, names and spreads, so that answer is kept until one of them changes
+        (most edits — links, fields — move nothing)."""
         d = self.design
 
         def measure(nid: str, count: int, compact: bool) -> float:
             return chip_natural_width("" if compact else d.nodes[nid].name, count)
 
-        return place_chips(d, measure, rects)
+        if rects:
+            return place_chips(d, measure, rects)
+        if not any(n.spread for n in d.nodes.values()):
+            return []
+        key = tuple((n.id, n.kind, n.name, n.x, n.y, n.w, n.h, n.parent, tuple(n.spread),
+                     n.replicas) for n in d.nodes.values())
+        cached = getattr(self, "_chip_cache", None)
+        if cached is None or cached[0] != key:
+            cached = (key, place_chips(d, measure, None))
+            self._chip_cache = cached
+        return list(cached[1])
 
     def sync_chips(self, rects: dict[str, geo.Rect] | None = None) -> None:
         """Create, place and remove the replica chips (``rects``: boxes of a drag preview)."""
