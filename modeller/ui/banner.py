@@ -31,6 +31,15 @@ SHORT_CAPTIONS = {"system availability": "availability", "downtime a year": "dow
                   "client SLOs": "SLOs"}
 
 
+def spof_tip(spofs: list[str], units: dict[str, str]) -> str:
+    """The SPOF count's tooltip: each SPOF with the failure unit that makes it one
+    ("lb — its only replica", "db — its failover window", "eu-west-1 — region eu-west-1")."""
+    if not spofs:
+        return "No single failure drops a client"
+    lines = [f"{sid} — {units[sid]}" if units.get(sid) else sid for sid in spofs]
+    return "Losing any one of these drops a client (by the unit that fails):\n" + "\n".join(lines)
+
+
 class Metric(QWidget):
     """A big value over a small caption."""
 
@@ -225,8 +234,7 @@ class Banner(QFrame):
         self.headroom.set(F.fmt_headroom(s.headroom),
                           f"bottleneck: {s.bottleneck}" if s.bottleneck else "no capacity limits", head_colour)
         spofs = list(getattr(report, "spofs", []))
-        self.spofs.set(str(len(spofs)), ("Losing any one of these drops a client: " + ", ".join(spofs))
-                       if spofs else "No single failure drops a client",
+        self.spofs.set(str(len(spofs)), spof_tip(spofs, getattr(report, "spof_units", None) or {}),
                        "#991b1b" if spofs else "#166534")
         counted = {cid: c for cid, c in clients.items() if cid not in unconnected}
         met = sum(1 for c in counted.values() if c.meets_slo)

@@ -105,8 +105,8 @@ def badges_html() -> str:
         for kind, colour in style.KIND_COLOURS.items())
     return f"""
 <h3>Availability badge</h3>
-<p>Each node shows the probability that it <i>serves</i> (as a percentage and in nines), judged
-against the strictest availability SLO among the clients that reach it:</p>
+<p>Each node shows its own availability first and then the probability that it <i>serves</i>
+(with what it depends on; as a percentage and in nines), judged against the strictest availability SLO among the clients that reach it:</p>
 <table>
 <tr><td>{_level(B.GOOD, "99.95 % · 3.30 nines")}</td><td>within the SLO's downtime budget</td></tr>
 <tr><td>{_level(B.WARN, "99.5 % · 2.30 nines")}</td><td>over budget, but within ten times it</td></tr>
@@ -125,7 +125,8 @@ or the loss of a replica</td></tr>
 <h3>Banner</h3>
 <p>Green when every client meets its SLO, red when one misses it. <i>Headroom</i> is how many
 times the demand could grow before the busiest node is full; <i>single points of failure</i> counts
-the parts whose loss alone drops a client (hover it for the list).</p>
+the parts whose loss alone drops a client (hover it for the list, each with the failure unit that
+makes it one).</p>
 <h3>Canvas</h3>
 <table>
 <tr><td><span style='color:{_colour_name(style.SELECTION)}'>━━</span></td><td>selected</td></tr>
@@ -193,8 +194,10 @@ rate; presets say where each figure came from and whether it is an SLA, document
 source or an assumption.</li>
 <li><b>Failover.</b> An active-passive node is also down for its failover time after each failure
 of its active member, counted as one more independent event with probability rate × failover time,
-where the rate is 1/MTBF. When only an availability is given, the MTTR is the design's default
-MTTR (design settings).</li>
+where the rate is 1/(MTBF + MTTR) — one failure per up-and-repair cycle, the same in the exact
+engine and the simulation. When only an availability is given, the MTTR is the design's default
+MTTR (design settings). A node with one replica has nothing to fail over to: no window, and a
+warning says so.</li>
 <li><b>Simulation</b> (the annual downtime histogram): up and down times are exponentially
 distributed (MTBF and MTTR as means), simulated as alternating renewal processes over many years.
 It shows how bad a bad year can be; its mean agrees with the exact availability within its
@@ -202,6 +205,40 @@ confidence interval — a built-in cross-check.</li>
 <li><b>Latency</b> treats each node as an M/M/c queue (Poisson arrivals, exponential service);
 a saturated node shows infinite latency.</li>
 </ul>
+<h3>Own availability and “serves”</h3>
+<p>Each node has two figures. <b>Own availability</b> is the part alone: the chance that enough of
+its own replicas are up and it is not in a failover window. It leaves out what the part depends on
+and the zone or region it sits in (those carry their own figures), so a one-replica load balancer
+entered at 99.99 % shows 99.99 %. <b>Serves (with what it needs)</b> is the chance it can actually
+answer a request: its own figure together with every required dependency and every zone and region
+around it. “Serves” is never higher than “own”; the gap is what the rest of the design costs it.</p>
+<h3>Single points of failure, by failure unit</h3>
+<p>A part is a single point of failure when one <b>failure unit</b> — one of its replicas, the zone
+or region it sits in, or its failover window — can alone, with everything else up, drop a client.
+The properties panel and the banner's tooltip name the unit: “its only replica” (one replica),
+“needs all 3 replicas” (every replica must be up, so losing any one is enough), “zone eu-west-1a”
+(everything it needs sits in that zone), “its failover window” (while it fails over, nothing
+serves). A tier of 3 replicas spread over 3 zones that still carries its load after losing any one
+is <i>not</i> a single point of failure. A part entered at 100 % that is structurally single is
+listed too, marked “assumed perfect”: the model cannot see its risk, not that there is none.</p>
+<h3>Losing a zone or region: survives, hot, does not survive</h3>
+<p>When a zone or region goes down, its replicas go with it, and the <b>load moves at the
+routers</b>: each load balancer or DNS sends the requests it was sending into the lost zone to the
+targets it still has, in proportion to their capacity. A node with replicas in several zones keeps
+its load but carries it on fewer replicas. So the parts that are left run hotter. Each zone or
+region then gets one of four outcomes (zone panel and “Fail it”):</p>
+<ul>
+<li><b style='color:#991b1b'>✘ drops …</b> — some client is no longer served.</li>
+<li><b style='color:#991b1b'>✘ does not survive: … at 107 %</b> — no client is dropped on paper,
+but a node would run above 100 % of its capacity (for example one reached only through an optional
+link): a node past full capacity queues without bound, so this does not count as surviving.</li>
+<li><b style='color:#b45309'>⚠ survives, hot: … (86 %)</b> — everything is served and within
+capacity, but a node runs above the target utilisation (design settings, 80 % by default): little
+room for a traffic peak until the zone is back.</li>
+<li><b style='color:#166534'>✔ survives</b> — everything served, everything below the target.</li>
+</ul>
+<p>The canvas in “Fail it” shades failed, down and overloaded parts; a hot part keeps its normal
+look and shows its utilisation badge in amber, and the panel names it.</p>
 <h3>The figures shown</h3>
 <table>
 <tr><td>Nines</td><td>−log10(1 − availability): 99.9 % is 3 nines, 99.95 % is 3.30</td></tr>
@@ -209,7 +246,10 @@ a saturated node shows infinite latency.</li>
 <tr><td>Headroom</td><td>1 / the highest utilisation: how many times the demand can grow</td></tr>
 <tr><td>Downtime it causes</td><td>the downtime a year that would vanish if this part never failed</td></tr>
 <tr><td>Importance (Birnbaum)</td><td>P(system up | part up) − P(system up | part down)</td></tr>
-<tr><td>Single point of failure</td><td>a part whose loss alone, everything else up, drops a client</td></tr>
+<tr><td>Own availability</td><td>the part alone: its own replicas and failover, nothing it needs</td></tr>
+<tr><td>Serves</td><td>the part with its dependencies, zones and regions: can it answer a request</td></tr>
+<tr><td>Single point of failure</td><td>a part with a failure unit (a replica, a zone or region, a
+failover window) whose loss alone, everything else up, drops a client</td></tr>
 </table>
 """
 

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import KIND_LABELS, Design, DesignError, Node, Role
+from ..analysis.report import nines
+from ..model import KIND_LABELS, MINUTES_PER_YEAR, Design, DesignError, Node, Role
 from ..model.io import MAX_CALLS, MAX_HOURS, check_node
 from ..model.kinds import FAILOVER_MODES
 from ..model.presets import Preset, format_percent, get_preset, presets_by_provider
@@ -47,6 +48,15 @@ CLIENT = frozenset({"client"})
 ALL = frozenset(KIND_LABELS)
 
 ERROR_STYLE = "QLineEdit { border: 1.5px solid #dc2626; border-radius: 4px; background: #fef2f2; }"
+
+
+NUMBERS_TIP = (
+    "Own availability: the part alone — enough of its own replicas up and not in a "
+    "failover window; its dependencies and its zone or region are not counted.\n"
+    "Serves (with what it needs): the chance it can answer a request — its own figure "
+    "times what it depends on and the zones and regions it sits in.\n"
+    "Single point of failure: losing that one unit (a replica, a zone, a failover "
+    "window…) drops a client.")
 
 
 def _avail_text(n: Node) -> str:
@@ -755,7 +765,14 @@ class PropertiesPanel(QWidget):
             if cres.latency_ms is not None:
                 rows.append(("Latency mean / p99", f"{cres.latency_ms.mean:.1f} / {cres.latency_ms.p99:.1f} ms"))
         if res is not None and cres is None:
-            rows.append(("Serves", f"{F.fmt_percent(res.availability, res.unavailability)} ({F.fmt_nines(res.nines)})"))
+            own_u = getattr(res, "own_unavailability", None)
+            if own_u is not None:
+                own_a = getattr(res, "own_availability", 1.0 - own_u)
+                rows.append(("Own availability", f"{F.fmt_percent(own_a, own_u)} ({F.fmt_nines(nines(own_u))}) · "
+                                                 f"{F.fmt_downtime(own_u * MINUTES_PER_YEAR)} down a year"))
+            rows.append(("Serves (with what it needs)",
+                         f"{F.fmt_percent(res.availability, res.unavailability)} ({F.fmt_nines(res.nines)}) · "
+                         f"{F.fmt_downtime(res.unavailability * MINUTES_PER_YEAR)} a year not serving"))
             if res.load_rps is not None:
                 cap = "unlimited" if res.capacity_rps is None else f"{res.capacity_rps:.4g} rps"
                 rows.append(("Load / capacity", f"{res.load_rps:.4g} rps / {cap}"))
@@ -767,10 +784,13 @@ class PropertiesPanel(QWidget):
             rows.append(("Importance (Birnbaum)", f"{res.birnbaum:.3g}"))
             spofs = getattr(rep, "spofs", [])
             if nid in spofs:
-                rows.append(("Single point of failure", "<b style='color:#b91c1c'>yes</b>"))
+                unit = (getattr(rep, "spof_units", None) or {}).get(nid)
+                rows.append(("Single point of failure", f"<b style='color:#b91c1c'>{html.escape(unit)}</b>"
+                             if unit else "<b style='color:#b91c1c'>yes</b>"))
         # lines, not a table: a QLabel measures a wrapped table's height wrongly (cut off)
         text = "".join(f"<br><span style='color:#64748b'>{k}</span>&nbsp;&nbsp;{v}" for k, v in rows)
         self.numbers.setText("<b>Analysis</b>" + text)
+        self.numbers.setToolTip(NUMBERS_TIP if res is not None and cres is None else "")
 
     # -- presets and templates ---------------------------------------------------
     def _add_preset_box(self, kind: str) -> None:
