@@ -54,7 +54,7 @@ NUMBERS_TIP = (
     "Own availability: the part alone — enough of its own replicas up and not in a "
     "failover window; its dependencies and its zone or region are not counted.\n"
     "Serves (with what it needs): the chance it can answer a request — its own figure "
-    "times what it depends on and the zones and regions it sits in.\n"
+    "together with what it depends on and the zones and regions it sits in.\n"
     "Single point of failure: losing that one unit (a replica, a zone, a failover "
     "window…) drops a client.")
 
