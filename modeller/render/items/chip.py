@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import style
 from ..text import Fit, fit_text, text_width, tooltip_with
+from .failstate import FadeStateMixin
 from .link import clip_to_rect
 
 CHIP_SPECS = ((7.5, True), (7.0, True), (7.0, False))
@@ -30,7 +31,7 @@ def chip_natural_width(name: str, count: int) -> float:
     return PAD + ICON + 4 + text_width(text, CHIP_SPECS[0]) + PAD + 1
 
 
-class ChipItem(QGraphicsItem):
+class ChipItem(FadeStateMixin, QGraphicsItem):
     """Replicas of ``node_id`` in ``zone_id``."""
 
     Type = QGraphicsItem.UserType + 4
@@ -115,15 +116,6 @@ class ChipItem(QGraphicsItem):
         self.setToolTip(tooltip_with(tip, self.fits, [
             "Drag this chip to another zone to move these replicas there; "
             "drop it outside any zone to stop using this one"]))
-        self.update()
-
-    def set_fail_state(self, state: str, in_scenario: bool = True) -> None:
-        if not in_scenario:
-            state = style.NORMAL
-        if (state, in_scenario) == (self.state, self.in_scenario):
-            return
-        self.state, self.in_scenario = state, in_scenario
-        self.setOpacity(style.UNAFFECTED_OPACITY if in_scenario and state == style.NORMAL else 1.0)
         self.update()
 
     # -- geometry and painting ---------------------------------------------------------

@@ -9,6 +9,24 @@ from .. import style
 from ..badges import Badge
 
 
+class FadeStateMixin:
+    """Mixed into an item without badges (an arrow, a replica chip): in a failure
+    scenario it is coloured by ``state`` in its own paint, or faded when unaffected."""
+
+    state: str
+    in_scenario: bool
+
+    def set_fail_state(self, state: str, in_scenario: bool = True) -> None:
+        if not in_scenario:
+            state = style.NORMAL
+        if (state, in_scenario) == (self.state, self.in_scenario):
+            return
+        self.state, self.in_scenario = state, in_scenario
+        self.setOpacity(  # type: ignore[attr-defined]
+            style.UNAFFECTED_OPACITY if in_scenario and state == style.NORMAL else 1.0)
+        self.update()  # type: ignore[attr-defined]
+
+
 class FailStateMixin:
     """Mixed into a QGraphicsItem that has ``w``, ``h``, ``badges``, ``highlight``,
     ``state``, ``fail_badges`` and ``in_scenario`` attributes."""

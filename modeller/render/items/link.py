@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from ...model import Link
 from .. import style
 from ..badges import fmt_plain as fmt_number
+from .failstate import FadeStateMixin
 
 ARROW = 11.0
 
@@ -40,7 +41,7 @@ def arrow_path(start: QPointF, end: QPointF) -> tuple[QLineF, QPolygonF]:
     return line, QPolygonF([end, p1, p2])
 
 
-class LinkItem(QGraphicsItem):
+class LinkItem(FadeStateMixin, QGraphicsItem):
     Type = QGraphicsItem.UserType + 3
 
     def __init__(self, source: str, target: str) -> None:
@@ -88,16 +89,6 @@ class LinkItem(QGraphicsItem):
         if from_router:
             tip = f"pool target {pool_index[0]} of {pool_index[1]}: the router sends to any serving target"
         self.setToolTip(f"{link.source} → {link.target}: {tip}; {fmt_number(link.calls)} call(s) per request")
-        self.update()
-
-    def set_fail_state(self, state: str, in_scenario: bool = True) -> None:
-        """Red when the scenario cuts this arrow, faded when it carries on as before."""
-        if not in_scenario:
-            state = style.NORMAL
-        if (state, in_scenario) == (self.state, self.in_scenario):
-            return
-        self.state, self.in_scenario = state, in_scenario
-        self.setOpacity(style.UNAFFECTED_OPACITY if in_scenario and state == style.NORMAL else 1.0)
         self.update()
 
     def line_colour(self) -> QColor:
