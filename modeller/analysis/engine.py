@@ -62,7 +62,7 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
     down_rows = np.ascontiguousarray(down.T)  # one row per scenario
     out = []
     for i, x in enumerate(lost):
-        moved = np.flatnonzero(changed[:, i])
+        moved = np.flatnonzero(changed[:, i] | hot[:, i] | over[:, i])  # every figure it names
         cond = exact.conditional.get(x)
         p_down, q_down = (cond[2], cond[3]) if cond else (exact.p_sys, exact.q_sys)
         out.append(FailureScenario(
