@@ -202,7 +202,7 @@ def test_notes_are_never_analysed_and_never_linked() -> None:
 
 
 def test_every_hot_or_overloaded_node_carries_its_figure() -> None:
-    # demand 170 on 3 x 100 rps: web is at 57 % nominally; losing the lb's... a zone
+    # demand 170 on 3 x 100 rps: web is at 57 % nominally; losing a zone
     # makes it 85 % (hot), and the scenario's utilisation names that figure
     r = _report(_tier(3, capacity=100.0, demand=170.0))
     for f in r.failures:
