@@ -334,16 +334,12 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
             warnings.append(
                 f"{n.name} is overloaded at nominal load: {cn.direct_load:g} rps against "
                 f"{(n.capacity_rps or 0.0) * cn.active:g} rps of capacity; whatever needs it is down")
-        if role_is_router(cn):
+        if cn.role is Role.ROUTER:
             cn.pool_rule = _pool_rule(design, n, cn, warnings)
         cn.failover_p = _failover_probability(design, nid, cn.pool, warnings)
     compiled.profiles = [nominal]
     compiled._profile_index = {nominal.key: 0}
     return compiled
-
-
-def role_is_router(cn: CNode) -> bool:
-    return cn.role is Role.ROUTER
 
 
 def _pool_rule(design: Design, n, cn: CNode, warnings: list[str]) -> PoolRule:  # type: ignore[no-untyped-def]
