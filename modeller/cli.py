@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .export import add_commands as add_export_commands  # light: no numpy, no Qt
 
     add_export_commands(sub)
+    from .export.compare import add_command as add_compare_command  # options side by side
+
+    add_compare_command(sub)
     return parser
 
 
