@@ -106,6 +106,42 @@ class FailureScenario:
 
 
 @dataclass
+class CutUnit:
+    """One failure unit of a cut set (``analysis.cutsets``): a node (its replicas
+    grouped: ``lost`` of them), a zone, a region or a failover window."""
+
+    id: str  # the node or container
+    kind: str  # "node", "zone", "region" or "failover_window"
+    name: str
+    probability: float
+    words: str  # "db (2 of its 3 replicas)", "zone eu-a", "lb's failover window"
+    lost: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "name": self.name,
+                "probability": self.probability, "words": self.words, "lost": self.lost}
+
+
+@dataclass
+class CutSet:
+    """A minimal cut set: these units failed together, everything else up, drop
+    ``clients``. ``share_of_downtime`` = probability / P(system down) (rare-event
+    approximation: shares of overlapping sets do not add up to exactly 100 %)."""
+
+    units: list[CutUnit]
+    order: int
+    probability: float
+    share_of_downtime: float
+    clients: list[str]
+    nodes_down: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"units": [u.to_dict() for u in self.units], "order": self.order,
+                "probability": self.probability, "share_of_downtime": self.share_of_downtime,
+                "clients": list(self.clients), "nodes_down": list(self.nodes_down)}
+
+
+@dataclass
 class Report:
     system: SystemResult
     clients: dict[str, ClientResult]
@@ -116,6 +152,8 @@ class Report:
     revision: int = 0
     extras: dict[str, Any] = field(default_factory=dict)  # simulation, sweeps: added by later stages
     spof_units: dict[str, str] = field(default_factory=dict)  # SPOF id -> its failure unit(s)
+    cut_sets: list[CutSet] = field(default_factory=list)  # minimal, up to order 3
+    cut_sets_summary: dict[str, Any] = field(default_factory=dict)  # complete, note, budget
 
     def failure(self, down: str) -> FailureScenario | None:
         for f in self.failures:
@@ -197,6 +235,8 @@ class Report:
             if f.kind == "zone":
                 out["zones"][f.down] = {"survives": f.survives, "clients_down": list(f.clients_down),
                                         "overloaded": list(f.overloaded), "hot": list(f.hot)}
+        out["cut_sets"] = [cs.to_dict() for cs in self.cut_sets]
+        out["cut_sets_summary"] = dict(self.cut_sets_summary)
         for key, value in self.extras.items():
             out[key] = value
         return _json_value(out)
