@@ -11,7 +11,7 @@ import copy
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .kinds import KIND_ROLES, Role, is_container, is_note
 
@@ -48,6 +48,17 @@ class Node:
     slo: dict[str, float] = field(default_factory=dict)
     preset: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # (DESIGN 4b) reliability beyond uptime; the defaults change no number
+    error_rate: float = 0.0  # fraction of requests failed while serving, 0 <= e < 1
+    detect_minutes: float | None = None  # monitoring notices a failure
+    recover_minutes: float | None = None  # restored once noticed; both given: MTTR = sum
+    deploys_per_month: float = 0.0
+    change_failure_rate: float = 0.0  # fraction of deploys that need a rollback
+    rollback_minutes: float | None = None  # a bad change's outage (None: the node's MTTR)
+    rollout: str = "all-at-once"  # | "zone-by-zone" | "region-by-region"
+    replication: str | None = None  # stateful kinds: "sync" | "async" between own replicas
+    replication_lag_seconds: float = 0.0
+    backup_hours: float | None = None  # interval between backups
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -66,16 +77,66 @@ class Node:
         """A text note (its words in ``extra["text"]``): no semantics, never analysed."""
         return is_note(self.kind)
 
+    def _default_mttr(self) -> float:
+        """The design's default MTTR (hours) once the node is in a design, else 1 h."""
+        settings = self.__dict__.get("_settings")
+        return 1.0 if settings is None else settings.default_mttr_hours
+
+    @property
+    def detect_recover_hours(self) -> float | None:
+        """(4b) detect + recover in hours when both are given (then this is the MTTR)."""
+        if self.detect_minutes is None or self.recover_minutes is None:
+            return None
+        return (self.detect_minutes + self.recover_minutes) / 60.0
+
+    def _detect_recover_au(self, default_mttr_hours: float) -> tuple[float, float]:
+        """(A, U) per replica with MTTR = detect + recover (D hours), each computed directly.
+
+        The failure rate stays what it was: MTBF = mtbf_hours, else a M / (1 - a) with
+        M = mttr_hours or the default MTTR; A = MTBF/(MTBF + D) and
+        U = D/(MTBF + D) = D (1 - a) / (a M + D (1 - a)) (no cancellation)."""
+        dr = self.detect_recover_hours
+        assert dr is not None
+        if self.mtbf_hours is not None:
+            if dr == 0:
+                return 1.0, 0.0
+            return 1.0 / (1.0 + dr / self.mtbf_hours), 1.0 / (1.0 + self.mtbf_hours / dr)
+        a = self.availability
+        if a >= 1.0 or dr == 0:
+            return 1.0, 0.0
+        u0 = 1.0 - a  # exact for a >= 0.5 (Sterbenz)
+        m = self.mttr_hours if self.mttr_hours is not None else default_mttr_hours
+        up, down = a * m, dr * u0
+        return up / (up + down), down / (up + down)
+
+    def replica_availability_at(self, default_mttr_hours: float) -> float:
+        """Per-replica availability given the design's default MTTR (hours)."""
+        if self.detect_recover_hours is None:
+            return self.replica_availability
+        return self._detect_recover_au(default_mttr_hours)[0]
+
+    def replica_unavailability_at(self, default_mttr_hours: float) -> float:
+        """Per-replica unavailability (no cancellation) given the design's default MTTR."""
+        if self.detect_recover_hours is None:
+            return self.replica_unavailability
+        return self._detect_recover_au(default_mttr_hours)[1]
+
     @property
     def replica_availability(self) -> float:
-        """Per-replica availability: MTBF/(MTBF+MTTR) when both are given."""
+        """Per-replica availability: MTBF/(MTBF+MTTR) when both are given; (4b) with
+        detect + recover, at the design's default MTTR (:meth:`replica_availability_at`)."""
+        if self.detect_recover_hours is not None:
+            return self._detect_recover_au(self._default_mttr())[0]
         if self.mtbf_hours is not None and self.mttr_hours is not None:
             return 1.0 / (1.0 + self.mttr_hours / self.mtbf_hours)  # no MTBF+MTTR overflow
         return self.availability
 
     @property
     def replica_unavailability(self) -> float:
-        """1 - availability, computed without cancellation when MTBF/MTTR are given."""
+        """1 - availability, computed without cancellation when MTBF/MTTR (or, 4b,
+        detect + recover) are given."""
+        if self.detect_recover_hours is not None:
+            return self._detect_recover_au(self._default_mttr())[1]
         if self.mtbf_hours is not None and self.mttr_hours is not None:
             if self.mttr_hours == 0:
                 return 0.0
@@ -83,7 +144,15 @@ class Node:
         return 1.0 - self.availability
 
     def mtbf_mttr(self, default_mttr_hours: float) -> tuple[float, float]:
-        """(MTBF, MTTR) in hours; MTTR from settings when only availability is given."""
+        """(MTBF, MTTR) in hours; MTTR from settings when only availability is given.
+        (4b) With detect + recover the MTTR is their sum; MTBF stays as it was."""
+        dr = self.detect_recover_hours
+        if dr is not None:
+            if self.mtbf_hours is not None:
+                return self.mtbf_hours, dr
+            a = self.availability
+            m = self.mttr_hours if self.mttr_hours is not None else default_mttr_hours
+            return (math.inf if a >= 1.0 else a * m / (1.0 - a)), dr
         if self.mtbf_hours is not None and self.mttr_hours is not None:
             return self.mtbf_hours, self.mttr_hours
         a = self.availability
@@ -101,6 +170,15 @@ class Node:
     def copy(self) -> Node:
         return copy.deepcopy(self)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Node:
+        """Fields deep-copied; the design's settings (bound by :class:`Design` for the
+        default MTTR) shared, not copied: a new design binds its own."""
+        new = self.__class__.__new__(self.__class__)
+        memo[id(self)] = new
+        for key, value in self.__dict__.items():
+            new.__dict__[key] = value if key == "_settings" else copy.deepcopy(value, memo)
+        return new
+
 
 @dataclass
 class Link:
@@ -111,6 +189,11 @@ class Link:
     calls: float = 1.0
     optional: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # (DESIGN 4b) a replication link copies source's data to target: it carries no load
+    # and is not a dependency (load flow, structure and latency must skip it)
+    replicates: bool = False
+    mode: str = "async"  # replicates links: "sync" | "async"
+    lag_seconds: float = 0.0  # replicates links: how far the copy trails
 
     @property
     def key(self) -> tuple[str, str]:
@@ -125,14 +208,18 @@ class Settings:
     default_mttr_hours: float = 1.0
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def policy(self) -> dict[str, dict[str, float]]:
+        """(4b) ``settings.policy``: {disruption: {"rto_minutes": x, "rpo_seconds": y}},
+        kept in ``extra`` (the loader checks it, model/reliability.py)."""
+        raw = self.extra.get("policy")
+        return raw if isinstance(raw, dict) else {}
+
 
 NODE_FIELDS = tuple(f.name for f in fields(Node) if f.name != "extra")
-LINK_FIELDS = ("calls", "optional")
+LINK_FIELDS = ("calls", "optional", "replicates", "mode", "lag_seconds")
 
 Listener = Callable[["Design"], None]
-
-if TYPE_CHECKING:
-    from .variants import Variant
 
 
 class Design:
@@ -145,7 +232,6 @@ class Design:
         links: Iterable[Link] = (),
         settings: Settings | None = None,
         extra: dict[str, Any] | None = None,
-        variants: Iterable[Variant] = (),
     ) -> None:
         self.name = name
         self.nodes: dict[str, Node] = {}
@@ -154,9 +240,27 @@ class Design:
         self.links: list[Link] = list(links)
         self.settings = settings or Settings()
         self.extra: dict[str, Any] = dict(extra or {})
-        self.variants: list[Variant] = list(variants)  # named options (model/variants.py)
         self.revision = 0
         self._listeners: list[Listener] = []
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        """Nodes see the design's settings (their default MTTR: 4b detect + recover)."""
+        self._settings = value
+        for n in self.nodes.values():
+            n.__dict__["_settings"] = value
+
+    def flow_links(self) -> list[Link]:
+        """(4b) The links that carry load and dependencies: every link but ``replicates``."""
+        return [lk for lk in self.links if not lk.replicates]
+
+    def replication_links(self) -> list[Link]:
+        """(4b) The ``replicates`` links: data copies, no load, no dependency."""
+        return [lk for lk in self.links if lk.replicates]
 
     # -- observation -------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -236,6 +340,7 @@ class Design:
     def add_node(self, node: Node, index: int | None = None) -> None:
         if node.id in self.nodes:
             raise KeyError(f"duplicate node id {node.id!r}")
+        node.__dict__["_settings"] = self._settings
         items = list(self.nodes.items())
         if index is None or index >= len(items):
             items.append((node.id, node))
@@ -293,32 +398,9 @@ class Design:
             [lk.copy() for lk in self.links],
             copy.deepcopy(self.settings),
             copy.deepcopy(self.extra),
-            [v.copy() for v in self.variants],
         )
         d.revision = self.revision
         return d
-
-    # -- variants (model/variants.py) ----------------------------------------
-    def variant(self, name: str) -> Design:
-        """The named variant materialised as a design of its own (no variants): the base
-        with that variant's overrides applied. KeyError when there is no such variant;
-        DesignError (naming the variant) when it no longer makes a valid design."""
-        from .variants import find, materialise
-
-        i = find(self, name)
-        return materialise(self, self.variants[i], strict=False, index=i)
-
-    def store_variant(self, name: str, edited: Design) -> None:
-        """Store ``edited`` (an edited materialised variant) back as the overrides of the
-        variant called ``name`` (a new variant at the end when there is none)."""
-        from .variants import diff, find
-
-        try:
-            i = find(self, name)
-        except KeyError:
-            self.variants.append(diff(self, edited, name))
-            return
-        self.variants[i] = diff(self, edited, name, extra=self.variants[i].extra)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Design):
@@ -329,7 +411,6 @@ class Design:
             and self.links == other.links
             and self.settings == other.settings
             and self.extra == other.extra
-            and self.variants == other.variants
         )
 
     def __repr__(self) -> str:

@@ -15,6 +15,16 @@ from typing import Any
 from .design import FORMAT, VERSION, Design, Link, Node, Settings
 from .errors import DesignError
 from .kinds import FAILOVER_MODES, KIND_ROLES
+from .reliability import LINK_KEYS as _RELIABILITY_LINK_KEYS
+from .reliability import NODE_KEYS as _RELIABILITY_NODE_KEYS
+from .reliability import (
+    check_policy,
+    check_success_slo,
+    link_fields_to_dict,
+    node_fields_to_dict,
+    read_link_fields,
+    read_node_fields,
+)
 from .validation import validate
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -26,10 +36,10 @@ _NODE_KEYS = {
     "id", "kind", "name", "x", "y", "w", "h", "parent", "replicas", "availability",
     "mtbf_hours", "mttr_hours", "min_healthy", "min_targets", "capacity_rps",
     "service_time_ms", "cost_month", "failover", "failover_seconds", "spread",
-    "demand_rps", "slo", "preset",
+    "demand_rps", "slo", "preset", *_RELIABILITY_NODE_KEYS,
 }
-_LINK_KEYS = {"from", "to", "calls", "optional"}
-_TOP_KEYS = {"format", "version", "name", "settings", "nodes", "links", "variants"}
+_LINK_KEYS = {"from", "to", "calls", "optional", *_RELIABILITY_LINK_KEYS}
+_TOP_KEYS = {"format", "version", "name", "settings", "nodes", "links"}
 
 
 def _is_number(value: Any) -> bool:
@@ -212,10 +222,14 @@ def _read_node(raw: Any, index: int) -> Node:
             "availability", None, low=0.0, low_open=True, high=1.0, fix="write a fraction, e.g. 0.999")
     if "latency_ms_p99" in slo:
         node.slo["latency_ms_p99"] = sr.number("latency_ms_p99", None, low=0.0, low_open=True)
-    node.slo.update({k: v for k, v in slo.items() if k not in ("availability", "latency_ms_p99")})
+    if "success_ratio" in slo:  # (4b)
+        node.slo["success_ratio"] = check_success_slo(slo["success_ratio"], place + ".slo.success_ratio")
+    node.slo.update({k: v for k, v in slo.items() if k not in ("availability", "latency_ms_p99",
+                                                               "success_ratio")})
     _check_kept({k: v for k, v in node.slo.items() if k not in ("availability", "latency_ms_p99")},
                 place + ".slo")
     node.preset = r.string("preset", None)
+    read_node_fields(r, raw, node)  # (4b) model/reliability.py
     node.extra = {k: v for k, v in raw.items() if k not in _NODE_KEYS}
     _check_kept(node.extra, place)
     return node
@@ -236,6 +250,7 @@ def _read_link(raw: Any, index: int) -> Link:
     if not isinstance(optional, bool):
         raise r.fail("optional", "must be true or false", "write true or false without quotes")
     link.optional = optional
+    read_link_fields(r, raw, link)  # (4b) model/reliability.py
     link.extra = {k: v for k, v in raw.items() if k not in _LINK_KEYS}
     _check_kept(link.extra, place)
     return link
@@ -282,6 +297,8 @@ def design_from_dict(data: Any) -> Design:
         extra={k: v for k, v in settings_raw.items() if k != "default_mttr_hours"},
     )
     _check_kept(settings.extra, "settings")
+    if "policy" in settings.extra:  # (4b) model/reliability.py
+        check_policy(settings.extra["policy"])
     nodes_raw = data.get("nodes", [])
     links_raw = data.get("links", [])
     if not isinstance(nodes_raw, list):
@@ -300,11 +317,6 @@ def design_from_dict(data: Any) -> Design:
         seen.add(n.id)
     design = Design(name, nodes, links, settings, extra)
     validate(design)
-    if "variants" in data:  # named options on the base (model/variants.py)
-        from .variants import check_variants, read_variants
-
-        design.variants = read_variants(data["variants"])
-        check_variants(design)
     try:  # an unpaired surrogate (valid JSON escape, invalid Unicode) could never be saved
         dumps_design(design).encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -341,6 +353,7 @@ def node_to_dict(n: Node) -> dict[str, Any]:
         d["spread"] = list(n.spread)
     if n.slo:
         d["slo"] = dict(n.slo)
+    d.update(node_fields_to_dict(n))  # (4b)
     d.update(n.extra)
     return d
 
@@ -351,13 +364,12 @@ def link_to_dict(lk: Link) -> dict[str, Any]:
         d["calls"] = _num(lk.calls)
     if lk.optional:
         d["optional"] = True
+    d.update(link_fields_to_dict(lk))  # (4b)
     d.update(lk.extra)
     return d
 
 
-def design_to_dict(design: Design, *, variants: bool = True) -> dict[str, Any]:
-    """The design as the file writes it; ``variants`` (after the links, only when the
-    design has any) each as its smallest diff against the base."""
+def design_to_dict(design: Design) -> dict[str, Any]:
     settings: dict[str, Any] = {"default_mttr_hours": _num(design.settings.default_mttr_hours)}
     settings.update(design.settings.extra)
     out: dict[str, Any] = {"format": FORMAT, "version": VERSION, "name": design.name,
@@ -365,10 +377,6 @@ def design_to_dict(design: Design, *, variants: bool = True) -> dict[str, Any]:
     out.update(design.extra)
     out["nodes"] = [node_to_dict(n) for n in design.nodes.values()]
     out["links"] = [link_to_dict(lk) for lk in design.links]
-    if variants and design.variants:
-        from .variants import variants_to_list
-
-        out["variants"] = variants_to_list(design)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .design import Design, Node
 from .errors import DesignError
 from .kinds import Role
+from .reliability import check_replication_link
 
 MAX_CONTAINER_DEPTH = 64  # regions and zones inside each other; the draw.io import's limit too
 
@@ -63,9 +64,10 @@ def container_depth(design: Design) -> tuple[str, int] | None:
 
 
 def dependency_cycle(design: Design) -> list[str] | None:
-    """One cycle of links (as ids, first repeated at the end), if any."""
+    """One cycle of links (as ids, first repeated at the end), if any; (4b) replication
+    links are data copies, not requests, and never make a cycle."""
     adj: dict[str, list[str]] = {}
-    for lk in design.links:
+    for lk in design.flow_links():
         adj.setdefault(lk.source, []).append(lk.target)
     state: dict[str, int] = {}
     for root in adj:
@@ -107,9 +109,9 @@ def link_problem(design: Design, source: str, target: str) -> str | None:
         return "clients only send requests; they cannot be a link target"
     if design.link(source, target) is not None:
         return f"{s.name} already links to {t.name}"
-    # would it close a cycle? (is source reachable from target?)
+    # would it close a cycle? (is source reachable from target?) replication links never do
     adj: dict[str, list[str]] = {}
-    for lk in design.links:
+    for lk in design.flow_links():
         adj.setdefault(lk.source, []).append(lk.target)
     todo, seen = [target], {target}
     while todo:
@@ -179,6 +181,8 @@ def validate(design: Design) -> None:
         if nodes[lk.target].role is Role.SOURCE:
             raise DesignError("a client cannot be a link target", place=place,
                               fix="reverse the link: clients send requests")
+        if lk.replicates:  # (4b) a data copy between data stores
+            check_replication_link(lk, nodes[lk.source], nodes[lk.target], place)
         if lk.key in seen_links:
             raise DesignError("duplicate link", place=place, fix="remove one of them")
         seen_links.add(lk.key)
