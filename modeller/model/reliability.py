@@ -198,3 +198,66 @@ def check_replication_link(link: Link, source: Node, target: Node, place: str) -
 
 def _num(v: float) -> int | float:
     return int(v) if float(v).is_integer() and abs(v) < 2**53 else v
+
+
+# -- change risk (DESIGN 4b): shared by the exact engine, the simulation and recovery --------
+
+def bad_change_minutes(node: Node, default_mttr_hours: float) -> float:
+    """How long a bad change keeps what it hits down: ``rollback_minutes``, else the node's
+    MTTR (detect + recover when both are given, else mttr_hours / the default MTTR)."""
+    if node.rollback_minutes is not None:
+        return node.rollback_minutes
+    return node.mtbf_mttr(default_mttr_hours)[1] * 60.0
+
+
+def bad_changes_per_year(node: Node) -> float:
+    """deploys_per_month x 12 x change_failure_rate."""
+    return node.deploys_per_month * 12.0 * node.change_failure_rate
+
+
+def bad_change_probability(node: Node, default_mttr_hours: float,
+                           minutes_per_year: float = 525_960.0) -> float:
+    """P(inside a bad-change window) = deploys/month x 12 x CFR x window / minutes a year
+    (an independent event, like the failover window; may exceed 1 only for absurd inputs,
+    which the caller warns about)."""
+    n = bad_changes_per_year(node)
+    if n <= 0:
+        return 0.0
+    return n * bad_change_minutes(node, default_mttr_hours) / minutes_per_year
+
+
+def has_change_risk(node: Node) -> bool:
+    """A node a bad change can hit: deploys_per_month > 0 and change_failure_rate > 0."""
+    return node.deploys_per_month > 0 and node.change_failure_rate > 0
+
+
+def replica_placement(design: Any, node: Node, i: int) -> str | None:
+    """Where replica i sits: spread[i mod len] when spread, else the node's parent."""
+    return node.spread[i % len(node.spread)] if node.spread else node.parent
+
+
+def _domain_of(design: Any, place: str | None, kind: str) -> str | None:
+    if place is None or place not in design.nodes:
+        return None
+    for c in [place, *design.ancestors(place)]:
+        if design.nodes[c].kind == kind:
+            return c
+    return None
+
+
+def first_wave(design: Any, node: Node) -> list[int]:
+    """Replica indices a bad change takes down (DESIGN 4b).
+
+    "all-at-once": every replica. "zone-by-zone" ("region-by-region"): the replicas in the
+    first wave's zone (region) — the zone (region) holding replica 0 (spread[0], else the
+    node's parent); every replica when replica 0 is in no zone (region): there are no
+    waves to stop the change."""
+    every = list(range(node.replicas))
+    if node.rollout == "all-at-once":
+        return every
+    kind = "zone" if node.rollout == "zone-by-zone" else "region"
+    first = _domain_of(design, replica_placement(design, node, 0), kind)
+    if first is None:
+        return every
+    return [i for i in every
+            if _domain_of(design, replica_placement(design, node, i), kind) == first]
