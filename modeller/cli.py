@@ -362,6 +362,7 @@ def format_report(design: Design, report: Any, source: str = "") -> str:
                 for x in report.spofs]
     else:
         out += ["", "Single points of failure: none"]
+    out += _cut_sets_section(design, report)
     if report.warnings:
         out += ["", "Warnings"] + [f"  - {w}" for w in report.warnings]
     extras = getattr(report, "extras", None) or {}
@@ -376,6 +377,36 @@ def format_report(design: Design, report: Any, source: str = "") -> str:
 
 
 _EXTRAS_NOT_SHOWN = {"engine", "simulation", "sweeps"}  # shown above, or developers' diagnostics
+
+
+CUT_SETS_SHOWN = 10
+
+
+def _cut_sets_section(design: Design, report: Any) -> list[str]:
+    """The most probable minimal cut sets, each as a sentence (``analysis.cutsets``)."""
+    cuts = getattr(report, "cut_sets", None) or []
+    summary = getattr(report, "cut_sets_summary", None) or {}
+    if not cuts and not summary:
+        return []
+    from .analysis.cutsets import sentence
+
+    names = {cid: design.nodes[cid].name for cid in report.clients if cid in design.nodes}
+    lines = ["", "Minimal cut sets (up to 3 failures that together take a client down)"]
+    if not cuts:
+        lines.append("  none" + (f": {summary['note']}" if summary.get("note") else ""))
+        return lines
+    for i, cs in enumerate(cuts[:CUT_SETS_SHOWN], 1):
+        lines.append(f"  {i:>2}. " + " + ".join(u.words for u in cs.units))
+        lines.append(f"      {sentence(cs, names)} (probability {cs.probability:.2g})")
+    found = summary.get("found", len(cuts))
+    if found > CUT_SETS_SHOWN:
+        lines.append(f"  {min(CUT_SETS_SHOWN, len(cuts))} of {found:,} shown; --json lists "
+                     f"{'them all' if found == len(cuts) else f'the {len(cuts)} most probable'}")
+    lines.append("  Shares by the rare-event approximation: overlapping sets do not add up to "
+                 "exactly 100 %.")
+    if summary.get("note"):
+        lines.append(f"  {summary['note']}")
+    return lines
 
 
 def _simulation_section(sim: dict[str, Any], exact_unavailability: float) -> list[str]:

@@ -396,4 +396,27 @@ def _finish(design: Design, compiled: Compiled, batch: _Batch,
     return out
 
 
-__all__ = ["CutSetResult", "Unit", "at_least_down", "closure", "minimal_cut_sets"]
+def fmt_share(share: float) -> str:
+    """A share of the downtime as people read it: "41 %", "4.1 %", "0.013 %"."""
+    pct = share * 100.0
+    if pct <= 0.0:
+        return "0 %"
+    if pct >= 10.0:
+        return f"{pct:.0f} %"
+    if pct >= 1.0:
+        return f"{pct:.1f} %"
+    return f"{pct:.2g} %"
+
+
+def sentence(cut: CutSet, client_names: dict[str, str] | None = None) -> str:
+    """"these 2 failures together take Shoppers down: 41 % of the downtime" (order 1:
+    "this failure alone takes ...")."""
+    names = [(client_names or {}).get(c, c) for c in cut.clients]
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]         if names else "a client"
+    head = "this failure alone takes" if cut.order == 1 else \
+        f"these {cut.order} failures together take"
+    return f"{head} {who} down: {fmt_share(cut.share_of_downtime)} of the downtime"
+
+
+__all__ = ["CutSetResult", "Unit", "at_least_down", "closure", "fmt_share",
+           "minimal_cut_sets", "sentence"]

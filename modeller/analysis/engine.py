@@ -9,6 +9,7 @@ import numpy as np
 
 from ..model import Design, Role
 from .compiled import EPS, Compiled, compile_design
+from .cutsets import minimal_cut_sets
 from .exact import ExactResult, _level_masses, exact_availability
 from .report import (
     MINUTES_PER_YEAR,
@@ -144,12 +145,15 @@ def _zero(value: float, scale: float = 1.0) -> float:
 ZERO = 1e-12
 DEFAULT_TIME_BUDGET = 1.5  # seconds: the CLI's `analyze` and report exports
 SIMULATION_YEARS = 1000
+CUT_SET_MAX_UNITS = 400  # minimal cut sets: candidate units for pairs and triples
+CUT_SET_MAX_SETS = 20_000  # and candidate pairs + triples evaluated (else "incomplete")
 SWEEP_NODES = 2  # replica sweeps for the biggest downtime contributors
 SWEEP_FACTORS = [round(0.2 * i, 1) for i in range(11)]  # demand 0..2x for the report
 
 
 def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIMULATION_YEARS,
-            sweeps: bool = True, seed: int = 0, time_budget: float | None = None) -> Report:
+            sweeps: bool = True, seed: int = 0, time_budget: float | None = None,
+            cut_sets: bool | None = None) -> Report:
     """Analyse a design (see DESIGN section 3 for what every number means).
 
     The full report (the CLI's) includes ``extras["simulation"]`` (``simulation_years``
@@ -163,6 +167,10 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
     exact pass (saying how many ran and its precision), and the sweeps stop adding
     rows when the budget is spent (``sweeps["complete"]`` says so). Without a budget
     the numbers never depend on the machine's speed.
+
+    ``cut_sets``: minimal cut sets up to order 3 (``analysis.cutsets``; their search has
+    a budget of its own, counted in sets, not seconds). Default: with the full report
+    (``sweeps``), not in the live pass.
     """
     started = time.perf_counter()
 
@@ -254,6 +262,10 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
                           total_cost, headroom, bottleneck)
     report = Report(system, clients, nodes, failures, spofs, warnings, revision=design.revision,
                     spof_units=spof_units)
+    if cut_sets or (cut_sets is None and sweeps):
+        cuts = minimal_cut_sets(design, compiled, q_sys, failures=failures,
+                                max_units=CUT_SET_MAX_UNITS, max_sets=CUT_SET_MAX_SETS)
+        report.cut_sets, report.cut_sets_summary = cuts.cut_sets, cuts.summary()
     report.extras["engine"] = {"columns": exact.columns, "diagram_nodes": exact.bdd_size}
     if simulation_years > 0:
         try:
