@@ -238,6 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--profile", type=int, metavar="SIZE",
                     help="cProfile one analysis of a SIZE-node design instead")
     ap.add_argument("--top", type=int, default=25, help="functions to list with --profile")
+    ap.add_argument("--compare", action="store_true",
+                    help="run the issue-16 families against SCRAM and RePyability when "
+                         "installed (bench_families.py); alone, it runs only that bench")
+    ap.add_argument("--only", help="with --compare: families whose name contains this")
     args = ap.parse_args(argv)
 
     print(machine_line())
@@ -248,6 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for p in problems:
         print(f"skipped bench module {p}")
     names = list(BENCHES) if "all" in args.bench else args.bench
+    if args.compare:
+        fam = importlib.import_module(f"{__package__}.bench_families")
+        fam.OPTIONS.update(compare=True, only=args.only)
+        if args.bench == ["analysis"]:
+            names = ["families"]
     unknown = [n for n in names if n not in BENCHES]
     if unknown:
         print(f"unknown bench {', '.join(unknown)}; have: {', '.join(BENCHES)}", file=sys.stderr)

@@ -66,6 +66,8 @@ class _Builder:
     def gate(self, kind: str, args: list[str], k: int = 0) -> str | None:
         """A gate over ``args`` (XML references); None = never fails, "" args dropped."""
         args = [a for a in args if a]
+        if kind != "atleast":  # the same dependency reached twice is one argument
+            args = list(dict.fromkeys(args))
         if kind == "atleast":
             if k <= 0:
                 return self._const(True)

@@ -1,0 +1,221 @@
+"""The issue-16 families, timed against the peers (SCRAM, RePyability) when installed.
+
+    python -m tests.bench.bench_families                 # our live pass on every family
+    python -m tests.bench.bench_families --compare       # and the peers, with ratios
+    python -m tests.bench.bench_families --compare --only "tier chain" --repeat 3
+    python -m tests.bench.bench_analysis --bench families --compare   # the same, registered
+
+What is timed (median of ``--repeat`` samples after one warm-up; peers: fewer samples,
+they are slower):
+
+- ours: the live pass ``analyze(design, simulation_years=0, sweeps=False)`` — exact
+  availability per client and node, Birnbaum importances, every failure scenario.
+- SCRAM (Debian's ``scram``, C++ BDD): the design as a replica-level fault tree
+  (``peers/scram_ft.py``), ``scram --bdd --probability true --importance true -l 2``.
+  "SCRAM own" is what SCRAM reports it spent (BDD and products + probability +
+  importance, without starting the process or reading the XML); "SCRAM wall" is the
+  whole process.
+- RePyability (PyPI, pure Python): the design as an RBD (``peers/repyability_rbd.py``):
+  building it, its reliability and every block's Birnbaum importance.
+
+Ratios are ours / peer (below 1: we are faster). Each peer's P(down) is checked against
+ours; a translation that is not exact (capacity pools, loads that move with zones) or a
+P(down) that differs by more than 1e-5 relative is marked ``≈`` (still timed). A
+family our engine refuses shows the message instead of a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from modeller.model import Design
+
+from .bench_analysis import Row, machine_line, register, time_call
+from .families import FAMILIES
+from .peers import repyability_rbd, scram_ft
+
+OPTIONS: dict[str, object] = {"compare": False, "only": None, "peer_repeat": 3}
+
+
+@dataclass
+class Peer:
+    name: str
+    seconds: list[float] = field(default_factory=list)  # what the ratio uses
+    wall: list[float] = field(default_factory=list)
+    unavailability: float = math.nan
+    exact: bool = True
+    error: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else math.nan
+
+
+@dataclass
+class Line:
+    family: str
+    components: int
+    links: int = 0
+    ours: list[float] = field(default_factory=list)
+    q: float = math.nan
+    error: str = ""
+    peers: dict[str, Peer] = field(default_factory=dict)
+
+    @property
+    def ours_ms(self) -> float:
+        return statistics.median(self.ours) * 1000.0 if self.ours else math.nan
+
+
+def _ours(design: Design) -> Callable[[], object]:
+    from modeller.analysis import analyze
+    return lambda: analyze(design, simulation_years=0, sweeps=False)
+
+
+def _scram(design: Design, repeat: int) -> Peer:
+    peer = Peer("SCRAM")
+    if not scram_ft.scram_available():
+        peer.error = "not installed"
+        return peer
+    tree = scram_ft.fault_tree(design, "replica")
+    peer.exact = tree.exact
+    try:
+        for _ in range(repeat):
+            res = scram_ft.run_scram(tree, limit_order=2, importance=True, products=False)
+            peer.seconds.append(sum(res.seconds.values()))
+            peer.wall.append(res.wall)
+            peer.unavailability = res.probability
+    except Exception as exc:  # a peer's failure is a row, not a crash
+        peer.error = f"{type(exc).__name__}: {str(exc)[:60]}"
+    return peer
+
+
+def _repyability(design: Design, repeat: int) -> Peer:
+    peer = Peer("RePyability")
+    if not repyability_rbd.available():
+        peer.error = "not installed"
+        return peer
+    d = repyability_rbd.diagram(design)
+    peer.exact = d.exact
+    try:
+        for _ in range(repeat):
+            res = repyability_rbd.run(d)
+            peer.seconds.append(res.seconds)
+            peer.wall.append(res.seconds)
+            peer.unavailability = res.unavailability
+    except Exception as exc:
+        peer.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:60]}"
+    return peer
+
+
+def measure(names: Sequence[str], repeat: int, compare: bool, peer_repeat: int) -> list[Line]:
+    lines = []
+    for name in names:
+        design = FAMILIES[name]()
+        line = Line(name, len(design.nodes), len(design.links))
+        try:
+            run = _ours(design)
+            line.ours = time_call(run, repeat, budget_s=20.0)
+            from modeller.analysis import analyze
+            line.q = analyze(design, simulation_years=0, sweeps=False,
+                             latency=False).system.unavailability
+        except Exception as exc:  # e.g. refused: too many joint states
+            line.error = str(exc).splitlines()[0][:70]
+        if compare:
+            line.peers["SCRAM"] = _scram(design, peer_repeat)
+            line.peers["RePyability"] = _repyability(design, peer_repeat)
+        lines.append(line)
+        print(f"  measured {name} ({line.components} components)", file=sys.stderr, flush=True)
+    return lines
+
+
+def _agrees(line: Line, peer: Peer) -> bool:
+    if not peer.exact or math.isnan(line.q) or math.isnan(peer.unavailability):
+        return False
+    return abs(peer.unavailability - line.q) <= 1e-5 * max(line.q, 1e-300)
+
+
+def _ms(x: float) -> str:
+    return "—" if math.isnan(x) else (f"{x:.3f}" if x < 1 else f"{x:.1f}")
+
+
+def print_comparison(lines: Sequence[Line], out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+    head = (f"{'family':<22} {'comp':>5} {'ours ms':>9} {'SCRAM own':>10} {'ratio':>7} "
+            f"{'SCRAM wall':>10} {'ratio':>7} {'RePy ms':>9} {'ratio':>7}  notes")
+    print(head, file=out)
+    print("-" * len(head), file=out)
+    for ln in lines:
+        notes = []
+        ours = ln.ours_ms
+        if ln.error:
+            notes.append(f"ours: {ln.error}")
+        cells = []
+        for key in ("SCRAM", "RePyability"):
+            p = ln.peers.get(key)
+            if p is None or p.error or not p.seconds:
+                if p is not None and p.error:
+                    notes.append(f"{key}: {p.error}")
+                cells.append(("—", "—", "—", "—") if key == "SCRAM" else ("—", "—"))
+                continue
+            mark = "" if _agrees(ln, p) else "≈"
+            if mark:
+                notes.append(f"{key} ≈ (translation not exact or P(down) differs: "
+                             f"{p.unavailability:.6g} vs {ln.q:.6g})")
+            own = p.median * 1000.0
+            ratio = f"{ours / own:.2f}{mark}" if own > 0 and not math.isnan(ours) else "—"
+            if key == "SCRAM":
+                wall = statistics.median(p.wall) * 1000.0
+                wratio = f"{ours / wall:.2f}{mark}" if not math.isnan(ours) else "—"
+                cells.append((_ms(own), ratio, _ms(wall), wratio))
+            else:
+                cells.append((_ms(own), ratio))
+        s, r = cells
+        print(f"{ln.family:<22} {ln.components:>5} {_ms(ours):>9} {s[0]:>10} {s[1]:>7} "
+              f"{s[2]:>10} {s[3]:>7} {r[0]:>9} {r[1]:>7}  {'; '.join(notes)}", file=out)
+    print("ratio = ours / peer (below 1: ours is faster); ≈: see notes", file=out)
+
+
+@register("families")
+def bench_families(designs: dict[int, Design], repeat: int) -> list[Row]:
+    """Issue-16 families (the sizes are fixed per family; ``designs`` is not used)."""
+    only = OPTIONS.get("only")
+    names = [n for n in FAMILIES if not only or str(only) in n]
+    compare = bool(OPTIONS.get("compare"))
+    lines = measure(names, repeat, compare, int(OPTIONS.get("peer_repeat", 3)))  # type: ignore[call-overload]
+    if compare:
+        print_comparison(lines)
+    rows = []
+    for ln in lines:
+        if ln.ours:
+            rows.append(Row("families", ln.family, ln.components, ln.links, ln.ours))
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Issue-16 families, optionally against the peers.")
+    ap.add_argument("--compare", action="store_true",
+                    help="also time SCRAM and RePyability when installed, and print ratios")
+    ap.add_argument("--only", help="families whose name contains this text")
+    ap.add_argument("--repeat", type=int, default=7, help="samples of our live pass")
+    ap.add_argument("--peer-repeat", type=int, default=3, help="samples of each peer")
+    args = ap.parse_args(argv)
+    print(machine_line())
+    t0 = time.perf_counter()
+    names = [n for n in FAMILIES if not args.only or args.only in n]
+    lines = measure(names, args.repeat, args.compare, args.peer_repeat)
+    if args.compare:
+        print_comparison(lines)
+    else:
+        for ln in lines:
+            print(f"{ln.family:<22} {ln.components:>5} {_ms(ln.ours_ms):>9} ms  {ln.error}")
+    print(f"({time.perf_counter() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
