@@ -329,7 +329,9 @@ def minimal_cut_sets(design: Design, compiled: Compiled, q_sys: float, *,
             found.append(((rest[i], rest[j]), mat[:, col]))
     # order 3: triples none of whose pairs is a cut, the most probable first
     strict = level > floor  # pairs were cut short: only triples strictly above the level
-    cand = _triples(prob, pair_cut, level, strict)
+    cand, cut_short = _triples(prob, pair_cut, level, strict, cap=10 * max(budget, 0) + 1000)
+    if cut_short:
+        notes.append("triples not all listed (too many candidates)")
     cand.sort(key=lambda c: -c[0])
     if len(cand) > budget:
         notes.append(f"{max(budget, 0):,} of {len(cand):,} triples evaluated"
@@ -355,16 +357,19 @@ def minimal_cut_sets(design: Design, compiled: Compiled, q_sys: float, *,
     return result
 
 
-def _triples(prob: np.ndarray, pair_cut: np.ndarray, level: float, strict: bool
-             ) -> list[tuple[float, int, int, int]]:
+def _triples(prob: np.ndarray, pair_cut: np.ndarray, level: float, strict: bool, cap: int
+             ) -> tuple[list[tuple[float, int, int, int]], bool]:
     """Candidate triples i < j < k (``prob`` sorted, most probable first) with no sub-pair
-    a cut and a product at or above ``level`` (strictly above when ``strict``)."""
+    a cut and a product at or above ``level`` (strictly above when ``strict``); stops
+    (returning True) once more than ``cap`` are listed."""
     n = len(prob)
     out: list[tuple[float, int, int, int]] = []
     if n < 3:
-        return out
+        return out, False
     ok_pair = ~pair_cut
     for i in range(n - 2):
+        if len(out) > cap:
+            return out, True
         top = prob[i] * prob[i + 1] * prob[i + 2]
         if (top <= level) if strict else (top < level):
             break  # sorted: every later i is less probable still
@@ -375,7 +380,7 @@ def _triples(prob: np.ndarray, pair_cut: np.ndarray, level: float, strict: bool
         js, ks = np.nonzero(mask)
         out += [(float(p2[a, b]), i, a + lo, b + lo)
                 for a, b in zip(js.tolist(), ks.tolist())]
-    return out
+    return out, False
 
 
 def _finish(design: Design, compiled: Compiled, batch: _Batch,
@@ -386,13 +391,15 @@ def _finish(design: Design, compiled: Compiled, batch: _Batch,
     for start in range(0, len(found), CHUNK):
         part = found[start:start + CHUNK]
         _, serves = batch.run([list(units) for units, _ in part])
+        down = ~np.array([serves[n] for n in comps], dtype=bool).reshape(len(comps), len(part))
+        names = np.array(comps, dtype=object)
         for j, (units, col) in enumerate(part):
             p = math.prod(u.probability for u in units)
             out.append(CutSet(
                 [_describe(design, u) for u in units], len(units), p,
                 p / q_sys if q_sys > 0 else 0.0,
                 [compiled.clients[i] for i in np.flatnonzero(col)],
-                [n for n in comps if not serves[n][j]]))
+                names[down[:, j]].tolist()))
     return out
 
 

@@ -146,7 +146,8 @@ ZERO = 1e-12
 DEFAULT_TIME_BUDGET = 1.5  # seconds: the CLI's `analyze` and report exports
 SIMULATION_YEARS = 1000
 CUT_SET_MAX_UNITS = 400  # minimal cut sets: candidate units for pairs and triples
-CUT_SET_MAX_SETS = 20_000  # and candidate pairs + triples evaluated (else "incomplete")
+CUT_SET_MAX_SETS = 20_000  # and candidate pairs + triples evaluated (else "incomplete"),
+CUT_SET_MAX_WORK = 4_000_000  # at most this many sets x components (~0.5 s at 500 nodes)
 SWEEP_NODES = 2  # replica sweeps for the biggest downtime contributors
 SWEEP_FACTORS = [round(0.2 * i, 1) for i in range(11)]  # demand 0..2x for the report
 
@@ -263,8 +264,9 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
     report = Report(system, clients, nodes, failures, spofs, warnings, revision=design.revision,
                     spof_units=spof_units)
     if cut_sets or (cut_sets is None and sweeps):
+        max_sets = min(CUT_SET_MAX_SETS, CUT_SET_MAX_WORK // max(1, len(compiled.nodes)))
         cuts = minimal_cut_sets(design, compiled, q_sys, failures=failures,
-                                max_units=CUT_SET_MAX_UNITS, max_sets=CUT_SET_MAX_SETS)
+                                max_units=CUT_SET_MAX_UNITS, max_sets=max_sets)
         report.cut_sets, report.cut_sets_summary = cuts.cut_sets, cuts.summary()
     report.extras["engine"] = {"columns": exact.columns, "diagram_nodes": exact.bdd_size}
     if simulation_years > 0:
