@@ -264,7 +264,8 @@ def materialise(base: Design, variant: Variant, *, strict: bool = True,
 
     ``strict`` refuses overrides of nodes or links the base does not have (what the
     loader does); otherwise such stale overrides are skipped (the GUI, after the base
-    lost a node a variant touched). Every refusal names the variant.
+    lost a node a variant touched), and a node or link the variant adds that the base
+    has gained since replaces the base's. Every refusal names the variant.
     """
     from .io import design_from_dict, design_to_dict
 
@@ -283,7 +284,12 @@ def materialise(base: Design, variant: Variant, *, strict: bool = True,
         if over:
             _apply_fields(raw, over)
         nodes.append(raw)
-    nodes.extend(copy.deepcopy(n) for n in variant.add_nodes)
+    at = {raw["id"]: i for i, raw in enumerate(nodes)}
+    for raw in variant.add_nodes:
+        if not strict and raw["id"] in at:  # the base gained this id since: the variant's wins
+            nodes[at[raw["id"]]] = copy.deepcopy(raw)
+        else:
+            nodes.append(copy.deepcopy(raw))
     gone = set(variant.remove_links)
     links: list[dict[str, Any]] = []
     for raw in data["links"]:
@@ -298,8 +304,12 @@ def materialise(base: Design, variant: Variant, *, strict: bool = True,
     present = {(lk["from"], lk["to"]) for lk in links}
     for raw in variant.add_links:
         key = (raw["from"], raw["to"])
-        if not strict and (key in present or key[0] not in have or key[1] not in have):
-            continue  # stale: the base gained this link or lost an end since
+        if not strict and (key[0] not in have or key[1] not in have):
+            continue  # stale: the base lost an end since
+        if not strict and key in present:  # the base gained this link since: the variant's wins
+            i = next(i for i, lk in enumerate(links) if (lk["from"], lk["to"]) == key)
+            links[i] = copy.deepcopy(raw)
+            continue
         links.append(copy.deepcopy(raw))
     data["nodes"] = nodes
     data["links"] = links

@@ -217,3 +217,20 @@ def test_names() -> None:
     assert name_problem(d, "Base") is not None and name_problem(d, " ") is not None
     assert name_problem(d, "Option B", ignore=0) is None
     assert diff(d, d.variant("Option B"), "x").empty
+
+
+def test_an_id_the_base_gains_later_keeps_the_variants_node() -> None:
+    # the variant adds "db"; later the base gets a node "db" of its own: the variant shows
+    # its own db, and the file written next stores it as an override (the loader accepts it)
+    d = loads_design(with_variants({"name": "B", "add_nodes": [
+        {"id": "db", "kind": "database", "x": 0, "y": 300, "replicas": 2}],
+        "add_links": [{"from": "web", "to": "db"}]}))
+    d.add_node(Node(id="db", kind="database", x=5, y=5))
+    d.add_link(Link("web", "db", calls=3.0))
+    v = d.variant("B")
+    assert v.nodes["db"].replicas == 2 and v.nodes["db"].x == 0
+    assert v.link("web", "db").calls == 1.0  # type: ignore[union-attr]
+    again = loads_design(dumps_design(d))
+    assert again.variants[0].nodes == {"db": {"x": 0, "y": 300, "replicas": 2}}
+    assert again.variants[0].links == {("web", "db"): {"calls": 1}}
+    assert again.variant("B") == v
