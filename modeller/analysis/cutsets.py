@@ -403,6 +403,21 @@ def _finish(design: Design, compiled: Compiled, batch: _Batch,
     return out
 
 
+def cut_sets_for(design: Design, q_sys: float, failures: Iterable | None = None
+                 ) -> CutSetResult:
+    """The minimal cut sets ``analyze(..., cut_sets=True)`` would give, with the same
+    budget, for callers that already hold the live pass's P(down) and scenarios (the
+    canvas computes them in the background)."""
+    from . import engine  # late: engine imports this module
+    from .compiled import compile_design
+
+    compiled = compile_design(design)
+    max_sets = min(engine.CUT_SET_MAX_SETS,
+                   engine.CUT_SET_MAX_WORK // max(1, len(compiled.nodes)))
+    return minimal_cut_sets(design, compiled, q_sys, failures=failures,
+                            max_units=engine.CUT_SET_MAX_UNITS, max_sets=max_sets)
+
+
 def fmt_share(share: float) -> str:
     """A share of the downtime as people read it: "41 %", "4.1 %", "0.013 %"."""
     pct = share * 100.0
@@ -425,5 +440,5 @@ def sentence(cut: CutSet, client_names: dict[str, str] | None = None) -> str:
     return f"{head} {who} down: {fmt_share(cut.share_of_downtime)} of the downtime"
 
 
-__all__ = ["CutSetResult", "Unit", "at_least_down", "closure", "fmt_share",
+__all__ = ["CutSetResult", "Unit", "at_least_down", "closure", "cut_sets_for", "fmt_share",
            "minimal_cut_sets", "sentence"]

@@ -273,3 +273,14 @@ def test_nothing_to_cut_when_a_client_is_down_with_everything_up() -> None:
                     [Link("users", "web")])
     res = minimal_cut_sets(design, compile_design(design), 1.0)
     assert res.cut_sets == [] and "every part up" in res.note
+
+
+def test_cut_sets_for_matches_analyze() -> None:
+    from modeller.analysis.cutsets import cut_sets_for
+
+    design = _two_regions()
+    live = analyze(design, simulation_years=0, sweeps=False)
+    full = analyze(design, simulation_years=0, sweeps=False, cut_sets=True)
+    res = cut_sets_for(design, live.system.unavailability, live.failures)
+    assert [cs.to_dict() for cs in res.cut_sets] == [cs.to_dict() for cs in full.cut_sets]
+    assert res.summary() == full.cut_sets_summary
