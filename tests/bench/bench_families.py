@@ -18,6 +18,9 @@ they are slower):
 - RePyability (PyPI, pure Python): the design as an RBD (``peers/repyability_rbd.py``):
   building it, its reliability and every block's Birnbaum importance.
 
+Each peer runs in a child process (``peers/run_peer.py``) limited to ``--peer-timeout``
+seconds and 6 GiB: one that does not finish is a row saying so, not a hung bench.
+
 Ratios are ours / peer (below 1: we are faster). Each peer's P(down) is checked against
 ours; a translation that is not exact (capacity pools, loads that move with zones) or a
 P(down) that differs by more than 1e-5 relative is marked ``≈`` (still timed). A
@@ -27,20 +30,25 @@ family our engine refuses shows the message instead of a time.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from modeller.model import Design
 
 from .bench_analysis import Row, machine_line, register, time_call
 from .families import FAMILIES
-from .peers import repyability_rbd, scram_ft
 
-OPTIONS: dict[str, object] = {"compare": False, "only": None, "peer_repeat": 3}
+ROOT = Path(__file__).resolve().parents[2]  # the repository: ``python -m tests.bench...``
+
+OPTIONS: dict[str, object] = {"compare": False, "only": None, "peer_repeat": 3,
+                              "peer_timeout": 120.0}
 
 
 @dataclass
@@ -77,43 +85,40 @@ def _ours(design: Design) -> Callable[[], object]:
     return lambda: analyze(design, simulation_years=0, sweeps=False)
 
 
-def _scram(design: Design, repeat: int) -> Peer:
-    peer = Peer("SCRAM")
-    if not scram_ft.scram_available():
-        peer.error = "not installed"
-        return peer
-    tree = scram_ft.fault_tree(design, "replica")
-    peer.exact = tree.exact
+PEER_TIMEOUT = 120.0  # seconds per peer and family (all its samples)
+PEER_MEMORY = 6 * 2**30  # bytes of address space for a peer's process
+
+
+def _limit_memory() -> None:
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (PEER_MEMORY, PEER_MEMORY))
+
+
+def _peer(peer: str, label: str, family: str, repeat: int, timeout: float) -> Peer:
+    """Run ``peers/run_peer.py`` in a child process with a time and memory limit."""
+    out = Peer(label)
+    cmd = [sys.executable, "-m", f"{__package__}.peers.run_peer", peer, family, str(repeat)]
     try:
-        for _ in range(repeat):
-            res = scram_ft.run_scram(tree, limit_order=2, importance=True, products=False)
-            peer.seconds.append(sum(res.seconds.values()))
-            peer.wall.append(res.wall)
-            peer.unavailability = res.probability
-    except Exception as exc:  # a peer's failure is a row, not a crash
-        peer.error = f"{type(exc).__name__}: {str(exc)[:60]}"
-    return peer
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              preexec_fn=_limit_memory, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        out.error = f"did not finish in {timeout:g} s"
+        return out
+    if proc.returncode != 0 or not proc.stdout.strip():
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        out.error = ("out of memory" if "MemoryError" in proc.stderr
+                     else f"failed: {tail[:60]}")
+        return out
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    out.seconds, out.wall = data["seconds"], data["wall"]
+    out.exact, out.error = bool(data["exact"]), data["error"]
+    if data["unavailability"] is not None:
+        out.unavailability = float(data["unavailability"])
+    return out
 
 
-def _repyability(design: Design, repeat: int) -> Peer:
-    peer = Peer("RePyability")
-    if not repyability_rbd.available():
-        peer.error = "not installed"
-        return peer
-    d = repyability_rbd.diagram(design)
-    peer.exact = d.exact
-    try:
-        for _ in range(repeat):
-            res = repyability_rbd.run(d)
-            peer.seconds.append(res.seconds)
-            peer.wall.append(res.seconds)
-            peer.unavailability = res.unavailability
-    except Exception as exc:
-        peer.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:60]}"
-    return peer
-
-
-def measure(names: Sequence[str], repeat: int, compare: bool, peer_repeat: int) -> list[Line]:
+def measure(names: Sequence[str], repeat: int, compare: bool, peer_repeat: int,
+            timeout: float = PEER_TIMEOUT) -> list[Line]:
     lines = []
     for name in names:
         design = FAMILIES[name]()
@@ -127,8 +132,9 @@ def measure(names: Sequence[str], repeat: int, compare: bool, peer_repeat: int) 
         except Exception as exc:  # e.g. refused: too many joint states
             line.error = str(exc).splitlines()[0][:70]
         if compare:
-            line.peers["SCRAM"] = _scram(design, peer_repeat)
-            line.peers["RePyability"] = _repyability(design, peer_repeat)
+            line.peers["SCRAM"] = _peer("scram", "SCRAM", name, peer_repeat, timeout)
+            line.peers["RePyability"] = _peer("repyability", "RePyability", name, peer_repeat,
+                                              timeout)
         lines.append(line)
         print(f"  measured {name} ({line.components} components)", file=sys.stderr, flush=True)
     return lines
@@ -186,7 +192,8 @@ def bench_families(designs: dict[int, Design], repeat: int) -> list[Row]:
     only = OPTIONS.get("only")
     names = [n for n in FAMILIES if not only or str(only) in n]
     compare = bool(OPTIONS.get("compare"))
-    lines = measure(names, repeat, compare, int(OPTIONS.get("peer_repeat", 3)))  # type: ignore[call-overload]
+    lines = measure(names, repeat, compare, int(OPTIONS.get("peer_repeat", 3)),  # type: ignore[call-overload]
+                    float(OPTIONS.get("peer_timeout", PEER_TIMEOUT)))  # type: ignore[arg-type]
     if compare:
         print_comparison(lines)
     rows = []
@@ -203,11 +210,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--only", help="families whose name contains this text")
     ap.add_argument("--repeat", type=int, default=7, help="samples of our live pass")
     ap.add_argument("--peer-repeat", type=int, default=3, help="samples of each peer")
+    ap.add_argument("--peer-timeout", type=float, default=PEER_TIMEOUT,
+                    help="seconds a peer may take on one family (all its samples)")
     args = ap.parse_args(argv)
     print(machine_line())
     t0 = time.perf_counter()
     names = [n for n in FAMILIES if not args.only or args.only in n]
-    lines = measure(names, args.repeat, args.compare, args.peer_repeat)
+    lines = measure(names, args.repeat, args.compare, args.peer_repeat, args.peer_timeout)
     if args.compare:
         print_comparison(lines)
     else:
