@@ -54,3 +54,25 @@ def test_scram_tree_gives_our_unavailability(name: str) -> None:
     res = scram_ft.run_scram(tree, importance=True, products=False, limit_order=2)
     assert res.probability == pytest.approx(q, rel=1e-5)  # SCRAM prints 6 digits
     assert set(res.seconds) >= {"probability", "importance"}
+
+
+def test_comparison_table_ratios_and_notes() -> None:
+    import io
+
+    from .bench_families import Line, Peer, print_comparison
+
+    exact = Line("tier chain 250", 251, ours=[0.010, 0.012, 0.011], q=1e-3)  # median 11 ms
+    exact.peers = {"SCRAM": Peer("SCRAM", seconds=[0.002], wall=[0.2], unavailability=1e-3),
+                   "RePyability": Peer("RePyability", seconds=[0.044], wall=[0.044],
+                                       unavailability=1e-3)}
+    off = Line("regions 6x3", 44, error="refused: too many joint states")
+    off.peers = {"SCRAM": Peer("SCRAM", seconds=[0.001], wall=[0.1], unavailability=2e-5,
+                               exact=False),
+                 "RePyability": Peer("RePyability", error="did not finish in 60 s")}
+    buf = io.StringIO()
+    print_comparison([exact, off], out=buf)
+    rows = buf.getvalue().splitlines()
+    # 11 ms against SCRAM's own 2 ms = 5.50, its wall 200 ms = 0.06, RePyability 44 ms = 0.25
+    assert rows[2].split()[3:] == ["251", "11.0", "2.0", "5.50", "200.0", "0.06", "44.0", "0.25"]
+    assert "ours: refused" in rows[3] and "RePyability: did not finish in 60 s" in rows[3]
+    assert "SCRAM ≈" in rows[3]
