@@ -223,7 +223,7 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
     for nid, node in design.nodes.items():
         cost = node.cost_month * node.replicas
         total_cost += cost
-        if node.role is Role.SOURCE or node.is_note:
+        if node.role is Role.SOURCE or node.is_note or node.is_group:
             continue
         cond = exact.conditional.get(nid, (p_sys, q_sys, p_sys, q_sys))
         p_up, q_up, p_down, q_down = cond

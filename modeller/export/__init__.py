@@ -19,11 +19,11 @@ from typing import Any
 
 from ..model import DesignError, atomic_write_text, dumps_design, load_design
 from ..textsafe import for_terminal, for_xml, for_xml_bytes, shorten
-from .drawio import export_drawio, import_drawio
+from .drawio import export_drawio, import_drawio, import_drawio_report
 from .reports import CSV_COLUMNS, csv_report, html_report, markdown_report
 
 __all__ = [
-    "export_drawio", "import_drawio", "csv_report", "html_report", "markdown_report",
+    "export_drawio", "import_drawio", "import_drawio_report", "csv_report", "html_report", "markdown_report",
     "CSV_COLUMNS", "FORMATS", "IMAGE_FORMATS", "export_text", "export_bytes", "embed_diagram",
     "export_command", "import_command", "add_commands",
 ]
@@ -196,7 +196,9 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    """``modeller import-drawio FILE -o OUT.arch.json``: guesses go to stderr, one per line."""
+    """``modeller import-drawio FILE -o OUT.arch.json``: on stderr, one summary line (parts
+    mapped by library / by label / defaulted, presets, client drawn or inferred), then the
+    guesses grouped the same way (defaults first: they say least) and the other notes."""
     src = str(args.file)
     out = str(getattr(args, "output", "") or "")
     if not out:
@@ -205,12 +207,17 @@ def import_command(args: argparse.Namespace) -> int:
             stem = stem[: -len(suffix)] if stem.lower().endswith(suffix) else stem
         out = str(Path(src).with_name(stem + ".arch.json"))
     try:
-        design, notes = import_drawio(src)
+        design, report = import_drawio_report(src)
     except DesignError as err:
         return _refuse(str(err))
-    for line in notes:
-        print(f"  guessed: {shorten(for_terminal(line, keep_newlines=False), MAX_NOTE)}",
-              file=sys.stderr)
+
+    def term(text: str) -> str:
+        return shorten(for_terminal(text, keep_newlines=False), MAX_NOTE)
+
+    print(f"{term(Path(src).name)}: {term(report.summary())}", file=sys.stderr)
+    for line in report.details():
+        nested = line.startswith("  ")
+        print(("    " if nested else "  ") + term(line.strip()), file=sys.stderr)
     try:
         atomic_write_text(out, dumps_design(design))
     except DesignError as err:
@@ -219,7 +226,7 @@ def import_command(args: argparse.Namespace) -> int:
         return _refuse(f"{out}: cannot be written ({exc.strerror or exc}) — check the folder "
                        "exists and is writable")
     print(f"{for_terminal(out, keep_newlines=False)}: {len(design.nodes)} nodes, {len(design.links)} links "
-          f"({len(notes)} guesses to check)", file=sys.stderr)
+          f"({len(report.notes)} notes to check)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -248,9 +255,12 @@ def add_commands(sub: Any) -> None:
 
     imp = sub.add_parser(
         "import-drawio", help="turn a draw.io diagram into a design file",
-        description="Read a draw.io (.drawio/.xml) diagram and write a design, guessing kinds "
-                    "from shapes and labels; every guess is listed on stderr. Exit 0 ok, "
-                    "2 refused.")
+        description="Read a draw.io (.drawio/.xml) diagram and write a design. Shapes of "
+                    "draw.io's AWS, Azure, Google Cloud, IBM and Kubernetes libraries become "
+                    "parts with sourced presets (resources/drawio; add your own in "
+                    "drawio-shapes.json in the configuration folder); other kinds are "
+                    "guessed from labels. stderr gets a one-line summary, then every guess "
+                    "grouped (mapped by library / by label / defaulted). Exit 0 ok, 2 refused.")
     imp.add_argument("file", metavar="FILE", help="a .drawio file")
     imp.add_argument("-o", "--output", metavar="OUT",
                      help="the design file to write (default: FILE with .arch.json)")

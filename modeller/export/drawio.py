@@ -43,10 +43,15 @@ from ..model import (
     is_container,
 )
 from ..model.io import node_to_dict, read_file_bounded
+from ..model.kinds import is_box
+from ..model.presets import Preset, get_preset, presets_by_provider
 from ..textsafe import for_xml, shorten
+from .drawio_infer import SPREAD_WHY, box_by_label, infer_client, orient_rank, overlap_share
+from .drawio_report import Guess, ImportReport
+from .drawio_shapes import ShapeEntry, ShapeMap, load_shape_map, shape_names
 
 __all__ = [
-    "export_drawio", "import_drawio", "MAX_FILE_BYTES", "MAX_INFLATED_BYTES", "MAX_CELLS",
+    "export_drawio", "import_drawio", "import_drawio_report", "ImportReport", "MAX_FILE_BYTES", "MAX_INFLATED_BYTES", "MAX_CELLS",
 ]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -66,7 +71,7 @@ _STORED_FIELDS = (
 )
 # what the canvas draws when a component has no size of its own (modeller.ui.geometry)
 NODE_SIZE = (212.0, 80.0)
-CONTAINER_SIZE = {"region": (760.0, 480.0), "zone": (340.0, 300.0)}
+CONTAINER_SIZE = {"region": (760.0, 480.0), "zone": (340.0, 300.0), "group": (340.0, 240.0)}
 
 FIX_FILE = "save it again from draw.io (File > Save as .drawio) and import that file"
 
@@ -92,6 +97,9 @@ KIND_STYLES: dict[str, str] = {
               "verticalAlign=top;align=left;spacingLeft=10;fontStyle=1;",
     "zone": "rounded=1;arcSize=4;dashed=1;container=1;collapsible=0;fillColor=#faf5ff;"
             "strokeColor=#7e22ce;verticalAlign=top;align=left;spacingLeft=10;fontStyle=1;",
+    "group": "rounded=1;arcSize=4;dashed=1;dashPattern=1 3;container=1;collapsible=0;"
+             "fillColor=#f8fafc;strokeColor=#64748b;verticalAlign=top;align=left;spacingLeft=10;"
+             "fontStyle=1;",
 }
 EDGE_STYLE = ("edgeStyle=orthogonalEdgeStyle;rounded=0;orthogonalLoop=1;jettySize=auto;html=1;"
               "endArrow=block;endFill=1;")
@@ -159,11 +167,11 @@ def export_drawio(design: Design, report: Any = None) -> str:
     cell_id = {nid: f"n-{nid}" for nid in nodes}
 
     def depth(nid: str) -> int:
-        return len(design.ancestors(nid))
+        return len(design.enclosing(nid))  # groups too: a box before what it holds
 
     index = {nid: i for i, nid in enumerate(nodes)}
     # parents before children; containers (drawn behind) before components
-    order = sorted(nodes, key=lambda nid: (not nodes[nid].is_container, depth(nid), index[nid]))
+    order = sorted(nodes, key=lambda nid: (not nodes[nid].is_box, depth(nid), index[nid]))
 
     xs, ys = [0.0], [0.0]
     for nid, n in nodes.items():
@@ -525,49 +533,58 @@ def _shape_text(cell: _Cell) -> str:
     return " ".join(parts + cell.tokens)
 
 
-def _guess_component(cell: _Cell, name: str) -> tuple[str, str]:
-    """(kind, why) for a shape that holds nothing."""
+_DATA_KINDS = ("database", "cache", "storage")
+
+
+def _guess_component(cell: _Cell, name: str, names: list[str],
+                     smap: ShapeMap) -> tuple[str, str, str, ShapeEntry | None]:
+    """(kind, why, how, map entry) for a shape that holds nothing.
+
+    Order: the library map's own entry for the shape (most specific: an RDS icon is a
+    database whatever its label says — except that a compute shape labelled as a data
+    store, "MongoDB" on an EC2 icon, is that data store); words in the label; a generic shape (cylinder,
+    actor, cloud); words in the shape's name; the library-wide pattern (a known library
+    shape without its own entry: a service); else the default, a service.
+    """
+    entry = smap.lookup(names)
     found = _keyword_kind(name)
+    if entry is not None and not entry.pattern and entry.kind:
+        if entry.kind == "service" and found and found[0] in _DATA_KINDS:
+            # a database run on a VM or in a StatefulSet: the label names the part
+            return found[0], (f'label says "{found[1]}"; its {entry.library} shape '
+                              f'"{entry.name}" is a service that runs it'), "label", None
+        return entry.kind, f'{entry.library} shape "{entry.name}"', "library", entry
     if found:
-        return found[0], f'label says "{found[1]}"'
+        return found[0], f'label says "{found[1]}"', "label", None
     shape = _shape_text(cell).lower()
     if "cylinder" in shape or "datastore" in shape:
-        return "database", "cylinder shape"
+        return "database", "cylinder shape", "label", None
     if "umlactor" in shape or re.search(r"(^|[^a-z])actor([^a-z]|$)", shape):
-        return "client", "actor shape"
+        return "client", "actor shape", "label", None
     if cell.style.get("shape") == "cloud" or "cloud" in cell.tokens:
-        return "external", "cloud shape"
+        return "external", "cloud shape", "label", None
     found = _keyword_kind(shape)
     if found:
-        return found[0], f'shape "{found[1]}"'
-    return "service", "no hint in shape or label; default"
+        return found[0], f'shape "{found[1]}"', "label", None
+    if entry is not None and entry.kind:
+        return entry.kind, (f'{entry.library} shape "{entry.name}" has no entry in the shape map; '
+                            f"{entry.kind} by default"), "default", entry
+    return "service", "no hint in shape or label; default", "default", None
 
 
-_DIRECTION = r"(north|south|east|west|central|northeast|northwest|southeast|southwest)"
-# AWS "eu-west-1" / zone "eu-west-1a"; GCP "europe-west1" / zone "europe-west1-b"
-_REGION_NAME = re.compile(
-    rf"(?<![a-z0-9-])([a-z]{{2}}(-gov)?-{_DIRECTION}-\d+|[a-z]+-{_DIRECTION}\d+)(?![a-z0-9-])")
-_ZONE_NAME = re.compile(
-    rf"(?<![a-z0-9-])([a-z]{{2}}(-gov)?-{_DIRECTION}-\d+[a-z]|[a-z]+-{_DIRECTION}\d+-[a-z])"
-    r"(?![a-z0-9-])")
+def _guess_container(cell: _Cell, name: str, inside_region: bool,
+                     names: list[str] | None = None,
+                     smap: ShapeMap | None = None) -> tuple[str, str]:
+    """(meaning, why) of a box: region, zone, spread (an Auto Scaling group) or group.
 
-
-def _guess_container(cell: _Cell, name: str, inside_region: bool) -> tuple[str, str]:
-    words, joined = _words(name)
-    lower = name.lower()
+    A library box names its meaning in the map (``grIcon=mxgraph.aws4.group_vpc`` is a
+    group, ``group_region`` a region); otherwise its label decides (drawio_infer)."""
+    entry = smap.lookup_group(names or []) if smap is not None else None
+    if entry is not None and entry.group:
+        return entry.group, f'{entry.library} box "{entry.name}"'
     if "group_region" in cell.style.get("gricon", "").lower():
         return "region", "AWS region group"
-    if _ZONE_NAME.search(lower):
-        return "zone", "label looks like a zone name"
-    if "zone" in words or "az" in words or "zones" in words or " availability zone " in joined:
-        return "zone", "label says zone"
-    if "region" in words or "regions" in words:
-        return "region", "label says region"
-    if _REGION_NAME.search(lower):
-        return "region", "label looks like a region name"
-    if inside_region:
-        return "zone", "inside a region"
-    return "zone", "a container with no region hint"
+    return box_by_label(name, inside_region)
 
 
 # ---------------------------------------------------------------------------
@@ -576,6 +593,7 @@ def _guess_container(cell: _Cell, name: str, inside_region: bool) -> tuple[str, 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # the loader refuses these in ids
+GEOMETRY_BUDGET = 1_000_000  # box-against-shape comparisons for Auto Scaling groups
 
 
 def _slug(text: str) -> str:
@@ -606,18 +624,32 @@ def _is_container_style(cell: _Cell) -> bool:
         cell.style.get("container") == "1" or cell.style.get("shape") == "swimlane"
 
 
-def import_drawio(path_or_text: str | os.PathLike[str] | bytes) -> tuple[Design, list[str]]:
+Source = str | os.PathLike[str] | bytes
+
+
+def import_drawio(path_or_text: Source, *,
+                  shape_map: ShapeMap | None = None) -> tuple[Design, list[str]]:
     """A design guessed from a draw.io file (path or XML text), and one line per guess.
 
     Our own exports carry ``modeller_*`` attributes and come back exactly (no guesses).
     Raises DesignError (never anything else) when the file cannot be used.
+    ``shape_map`` defaults to the bundled library map plus the user's file
+    (:func:`~modeller.export.drawio_shapes.load_shape_map`).
     """
+    design, report = import_drawio_report(path_or_text, shape_map=shape_map)
+    return design, report.notes
+
+
+def import_drawio_report(path_or_text: Source, *,
+                         shape_map: ShapeMap | None = None) -> tuple[Design, ImportReport]:
+    """Like :func:`import_drawio`, with the guesses per node (:class:`ImportReport`)."""
     source = "" if isinstance(path_or_text, bytes) or (
         isinstance(path_or_text, str) and path_or_text.lstrip("\ufeff \t\r\n").startswith("<")) \
         else str(path_or_text)
     try:
         text, source, stem = _read_source(path_or_text)
-        return _import_text(text, source, stem)
+        smap = shape_map if shape_map is not None else load_shape_map()
+        return _import_text(text, source, stem, smap)
     except DesignError:
         raise
     except RecursionError:
@@ -630,16 +662,26 @@ def import_drawio(path_or_text: str | os.PathLike[str] | bytes) -> tuple[Design,
                       f"{shorten(str(exc), 200)})", source=source) from None
 
 
-def _import_text(text: str, source: str, stem: str) -> tuple[Design, list[str]]:
-    notes: list[str] = []
+def _import_text(text: str, source: str, stem: str,
+                 smap: ShapeMap | None = None) -> tuple[Design, ImportReport]:
+    smap = smap if smap is not None else load_shape_map()
+    report = ImportReport(source=source)
+    notes = report.notes
+    notes.extend(smap.problems)
     root = _parse_xml(text, source)
     model, page_name = _find_model(root, source, notes)
     cells = _cells(model, source, notes)
-    return _build(cells, source, stem, page_name, notes), notes
+    return _build(cells, source, stem, page_name, report, smap), report
+
+
+def _rect(pos: dict[str, tuple[float, float]], c: _Cell) -> tuple[float, float, float, float]:
+    x, y = pos[c.id]
+    return x, y, c.w or 0.0, c.h or 0.0
 
 
 def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
-           notes: list[str]) -> Design:
+           report: ImportReport, smap: ShapeMap) -> Design:
+    notes = report.notes
     by_id = {c.id: c for c in cells}
     top = next((c for c in cells if c.parent is None or c.parent not in by_id), None)
     meta = _ours(top.attrs) if top is not None and not (top.vertex or top.edge) else {}
@@ -651,6 +693,7 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
 
     # vertices that become nodes; labels and decorations are skipped
     candidates: dict[str, _Cell] = {}
+    attached: dict[str, _Cell] = {}  # a card's icon: the first relative child with a name
     for c in cells:
         if not c.vertex:
             continue
@@ -658,6 +701,9 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
         if parent is not None and parent.edge:
             continue  # an edge's label
         if c.relative:
+            if parent is not None and parent.id not in attached and \
+                    shape_names(c.style, c.tokens):
+                attached[parent.id] = c
             continue  # a label or port attached to another shape
         if _is_text(c) and not c.attrs.get(PREFIX + "kind"):
             if clean_label(c.label):
@@ -697,7 +743,6 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
         resolve(cid)
 
     holders = {anc[cid] for cid in candidates if anc[cid] is not None}
-    kinds: dict[str, str] = {}
     depth: dict[str, int] = {}
     for cid in sorted(candidates, key=lambda k: candidates[k].order):
         d, cur = 0, anc[cid]
@@ -710,38 +755,148 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
         depth[cid] = d
 
     # kinds, parents first so "inside a region" is known
+    kinds: dict[str, str] = {}
     names: dict[str, str] = {}
-    container_of: dict[str, str | None] = {}
+    meaning: dict[str, str] = {}  # boxes: region / zone / spread / group
+    how: dict[str, tuple[str, str, ShapeEntry | None]] = {}  # cid -> (how, why, entry)
     for cid in sorted(candidates, key=lambda k: (depth[k], candidates[k].order)):
         c = candidates[cid]
         ours = _ours(c.attrs)
         label = clean_label(c.label)
+        icon = attached.get(cid)
+        if not label and icon is not None and not ours:
+            label = clean_label(icon.label)  # a card: its label sits on its icon
         name = ours.get("name") if isinstance(ours.get("name"), str) and ours.get("name") else label
-        parent_container = anc[cid]
-        while parent_container is not None and not is_container(kinds.get(parent_container, "")):
-            parent_container = anc[parent_container]
-        container_of[cid] = parent_container
+        lib_names = shape_names(c.style, c.tokens)
+        if icon is not None:
+            lib_names += [n for n in shape_names(icon.style, icon.tokens) if n not in lib_names]
+        domain = anc[cid]
+        while domain is not None and not is_container(kinds.get(domain, "")):
+            domain = anc[domain]
         kind = ours.get("kind")
         if isinstance(kind, str) and kind in KIND_ROLES:
-            pass
+            how[cid] = ("ours", "", None)
         elif kind is not None:
             raise _refuse(f"modeller_kind {json.dumps(kind)[:40]} is not a kind", place=where(c),
                           source=source, fix="use one of " + ", ".join(KIND_ROLES))
-        elif cid in holders or _is_container_style(c):
-            inside_region = parent_container is not None and kinds[parent_container] == "region"
-            kind, why = _guess_container(c, name or "", inside_region)
-            notes.append(f'"{_q(name or c.id)}": {kind} ({why})')
+        elif cid in holders or _is_container_style(c) or smap.lookup_group(lib_names) or (
+                smap.lookup(lib_names) is None and name
+                and box_by_label(name, False)[0] == "spread"):  # a scaling group drawn over
+            inside_region = domain is not None and kinds[domain] == "region"
+            m, why = _guess_container(c, name or "", inside_region, lib_names, smap)
+            meaning[cid] = m
+            kind = "group" if m == "spread" else m
+            how[cid] = ("box", why, smap.lookup_group(lib_names))
         else:
-            kind, why = _guess_component(c, name or "")
-            notes.append(f'"{_q(name or c.id)}": {kind} ({why})')
-        if cid in holders and not is_container(kind):
+            kind, why, how_found, entry = _guess_component(c, name or "", lib_names, smap)
+            how[cid] = (how_found, why, entry)
+        if cid in holders and not is_box(kind):
             notes.append(f'"{_q(name or c.id)}" is a {kind} but holds shapes; they are placed in '
                          "its container instead")
         if not name:
-            name = KIND_LABELS[kind]
+            name = SPREAD_WHY if meaning.get(cid) == "spread" else KIND_LABELS[kind]
             notes.append(f'unnamed shape (cell "{_q(c.id)}") named "{name}"')
         kinds[cid] = kind
         names[cid] = name
+
+    # Auto Scaling groups: one node, one replica per zone it spans, its instances folded in
+    alias: dict[str, str] = {}  # folded instance cell -> its group's cell
+    spread_of: dict[str, list[str]] = {}  # group cell -> zone cells, document order
+    spread_preset: dict[str, ShapeEntry | None] = {}
+    spread_count: dict[str, int] = {}  # group cell -> instances folded into it
+    spread_boxes = [cid for cid in candidates if meaning.get(cid) == "spread"]
+    if spread_boxes:
+        spread_set = set(spread_boxes)
+        zones = [cid for cid in candidates if kinds[cid] == "zone"]
+        parts = [cid for cid in candidates if not is_box(kinds[cid]) and kinds[cid] != "note"
+                 and KIND_ROLES[kinds[cid]] is not Role.SOURCE]
+
+        def nearest(cid: str, among: set[str]) -> str | None:
+            """The nearest ancestor of ``cid`` in ``among`` (a bounded walk: depth <= 64)."""
+            cur = anc[cid]
+            while cur is not None and cur not in among:
+                cur = anc[cur]
+            return cur
+
+        # drawn inside the group in draw.io: linear, one bounded walk per shape
+        held_parts: dict[str, list[str]] = {sid: [] for sid in spread_boxes}
+        held_zones: dict[str, list[str]] = {sid: [] for sid in spread_boxes}
+        owned: set[str] = set()
+        for p in parts:
+            owner = nearest(p, spread_set)
+            if owner is not None:
+                held_parts[owner].append(p)
+                owned.add(p)
+        zone_set = set(zones)
+        for z in zones:
+            owner = nearest(z, spread_set)
+            if owner is not None:
+                held_zones[owner].append(z)
+        # drawn over zones and instances it does not hold: geometry, within a budget
+        budget = GEOMETRY_BUDGET
+        for sid in spread_boxes:
+            srect = _rect(pos, candidates[sid])
+            around = nearest(sid, zone_set)  # a group drawn inside one zone spans that zone
+            spanned = ([around] if around is not None else []) + held_zones[sid]
+            members = list(held_parts[sid])
+            budget -= len(zones) + len(parts)
+            if budget >= 0 and srect[2] > 0 and srect[3] > 0:
+                outer: set[str] = set()  # boxes around the group: never "spanned" by it
+                cur = anc[sid]
+                while cur is not None:
+                    outer.add(cur)
+                    cur = anc[cur]
+                taken = set(spanned)
+                for z in zones:
+                    if z not in taken and z not in outer and \
+                            overlap_share(srect, _rect(pos, candidates[z])) >= 0.2:
+                        spanned.append(z)
+                for p in parts:
+                    if p in owned or p in alias:
+                        continue
+                    x, y, w, h = _rect(pos, candidates[p])
+                    cx, cy = x + w / 2, y + h / 2
+                    if srect[0] <= cx <= srect[0] + srect[2] and \
+                            srect[1] <= cy <= srect[1] + srect[3]:
+                        members.append(p)
+            elif budget < 0 and budget + len(zones) + len(parts) >= 0:
+                notes.append("too many shapes to compare with the Auto Scaling groups: only "
+                             "the shapes drawn inside a group in draw.io count as its instances")
+            spanned.sort(key=lambda z: candidates[z].order)
+            members = [m for m in members if m not in alias]
+            counts: dict[str, int] = {}
+            for m in members:
+                counts[kinds[m]] = counts.get(kinds[m], 0) + 1
+            kind = max(counts, key=lambda k: counts[k]) if counts else "service"
+            entry = next((how[m][2] for m in members if how[m][2] is not None
+                          and how[m][2].preset and how[m][0] == "library"), None)
+            for m in members:
+                alias[m] = sid
+            kinds[sid] = kind
+            spread_of[sid] = spanned
+            spread_preset[sid] = entry
+            spread_count[sid] = len(members)
+            zone_names = ", ".join(f'"{_q(names[z], 40)}"' for z in spanned[:CYCLE_SHOWN])
+            replicas = len(spanned) if spanned else max(1, len(members))
+            folded = (f"; its {len(members)} drawn instance(s) are its replicas, not separate parts"
+                      if members else "")
+            if spanned:
+                said = (f"{SPREAD_WHY} ({how[sid][1]}): one {kind} with {replicas} replica(s), one "
+                        f"per zone it spans ({zone_names}){folded}")
+            else:
+                said = (f"{SPREAD_WHY} ({how[sid][1]}) spanning no zone: one {kind} with "
+                        f"{replicas} replica(s){folded}")
+            how[sid] = ("library" if entry is not None else "label", said, entry)
+        for m in alias:
+            del candidates[m]
+
+    # where each node sits: the nearest box around it (groups included)
+    container_of: dict[str, str | None] = {}
+    for cid in candidates:
+        box = anc[cid]
+        while box is not None and (box not in candidates or not is_box(kinds[box])):
+            box = anc[box]
+        container_of[cid] = box
 
     # ids: ours when present, usable and free, else from the name
     used: set[str] = set()
@@ -771,6 +926,16 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
             node_id[cid] = new
         used.add(node_id[cid])
 
+    # one cloud provider's parts only: its region and zone presets for boxes that have none
+    providers = {how[k][2].provider for k in candidates if how[k][0] in ("library", "box")
+                 and how[k][2] is not None and how[k][2].provider}
+    provider = next(iter(providers)) if len(providers) == 1 else None
+    provider_box: dict[str, Preset] = {}
+    if provider is not None:
+        for p in presets_by_provider().get(provider, []):
+            if p.kind in ("region", "zone"):
+                provider_box.setdefault(p.kind, p)
+
     nodes_out: list[dict[str, Any]] = []
     place_of: dict[int, str] = {}
     known_zones = {node_id[k] for k in candidates if is_container(kinds[k])}  # once, not per node
@@ -783,10 +948,47 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
         kind = kinds[cid]
         auto = ours.get("size") == "auto"
         default = CONTAINER_SIZE.get(kind, NODE_SIZE)
-        if c.w is not None and c.h is not None and not (auto and (c.w, c.h) == default):
+        if cid in spread_of:
+            d["x"], d["y"] = round(x + 10.0, 6), round(y + 30.0, 6)  # a part, not the box
+        elif c.w is not None and c.h is not None and not (auto and (c.w, c.h) == default):
             d["w"], d["h"] = round(c.w, 6), round(c.h, 6)
         if container_of[cid] is not None:
             d["parent"] = node_id[container_of[cid]]
+        if not ours:
+            how_found, why, entry = how[cid]
+            preset = None
+            if entry is not None and entry.preset and how_found in ("library", "box"):
+                preset = get_preset(entry.preset)
+            if cid in spread_of:
+                preset_entry = spread_preset.get(cid)
+                preset = get_preset(preset_entry.preset) if preset_entry and preset_entry.preset \
+                    else None
+            from_provider = ""
+            if preset is None and how_found == "box" and kind in provider_box:
+                preset = provider_box[kind]
+                from_provider = f", as every library part is {provider}'s"
+            if preset is not None and preset.kind == kind:
+                for key, value in preset.fields.items():
+                    d[key] = value
+                d["preset"] = preset.id
+            if cid in spread_of:
+                zones_here = [node_id[z] for z in spread_of[cid]]
+                d["replicas"] = len(zones_here) if zones_here else max(1, spread_count[cid])
+                if zones_here:
+                    d["spread"] = zones_here
+            with_preset = f"; preset {preset.id} ({preset.availability:g}{from_provider})" \
+                if preset is not None and preset.availability is not None else ""
+            text = f'"{_q(names[cid])}": {kind} ({why}){with_preset}'
+            notes.append(text)
+            report.guesses.append(Guess(
+                node_id[cid], names[cid], kind, how_found, text,
+                preset=d.get("preset"), library=entry.library if entry is not None else None,
+                generic=bool(entry is not None and entry.pattern)))
+            if how_found == "library" and entry is not None:
+                report.libraries[entry.library] = report.libraries.get(entry.library, 0) + 1
+        else:
+            report.guesses.append(Guess(node_id[cid], names[cid], kind, "ours",
+                                        f'"{_q(names[cid])}": {kind} (from Modeller)'))
         for key in _STORED_FIELDS:
             if key in ours:
                 d[key] = ours[key]
@@ -810,7 +1012,25 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
         place_of[len(nodes_out)] = where(c)
         nodes_out.append(d)
 
-    links_out = _links(cells, by_id, candidates, node_id, names, kinds, notes)
+    links_out = _links(cells, by_id, candidates, node_id, names, kinds, notes, alias,
+                       guess=not own_file)
+
+    if not own_file and nodes_out and not any(d["kind"] == "client" for d in nodes_out):
+        component = {node_id[k] for k in candidates
+                     if not is_box(kinds[k]) and kinds[k] != "note"}
+        found = infer_client(nodes_out, links_out, component, used)
+        if found is not None:
+            client, entries, why = found
+            nodes_out.append(client)
+            links_out = [{"from": client["id"], "to": e} for e in entries] + links_out
+            by_node = {d["id"]: d["name"] for d in nodes_out}
+            shown = ", ".join(f'"{_q(by_node[e], 40)}"' for e in entries[:CYCLE_SHOWN]) + (
+                f" and {len(entries) - CYCLE_SHOWN} more" if len(entries) > CYCLE_SHOWN else "")
+            text = (f'no client drawn: added "{client["name"]}" (a guess) sending requests to '
+                    f"{why}: {shown}")
+            notes.append(text)
+            report.client_inferred = True
+            report.guesses.append(Guess(client["id"], client["name"], "client", "inferred", text))
     if not own_file and nodes_out and not any(
             any(k in d for k in ("availability", "mtbf_hours")) for d in nodes_out):
         notes.append("a drawing has no availability, capacity or cost figures: every part starts "
@@ -849,14 +1069,24 @@ def _index(c: _Cell) -> float:
     return n if n is not None else math.inf
 
 
+_NO_ARROW = ("none", "")
+
+
 def _links(cells: list[_Cell], by_id: dict[str, _Cell], candidates: dict[str, _Cell],
            node_id: dict[str, str], names: dict[str, str], kinds: dict[str, str],
-           notes: list[str]) -> list[dict[str, Any]]:
+           notes: list[str], alias: dict[str, str] | None = None,
+           guess: bool = True) -> list[dict[str, Any]]:
+    alias = alias or {}
+    groups = set(alias.values())  # scaling groups: edges to each instance become one
+
     def end(ref: str | None) -> str | None:
-        """The node an edge end belongs to (a label or port inside a shape counts as the shape)."""
+        """The node an edge end belongs to (a label or port inside a shape counts as the
+        shape; an instance folded into its Auto Scaling group counts as the group)."""
         seen = 0
         cur = by_id.get(ref or "")
         while cur is not None and seen <= MAX_NESTING * 4:
+            if cur.id in alias:
+                return alias[cur.id]
             if cur.id in candidates:
                 return cur.id
             if not cur.vertex:
@@ -879,18 +1109,33 @@ def _links(cells: list[_Cell], by_id: dict[str, _Cell], candidates: dict[str, _C
             notes.append(f"{what} dropped: {loose} not attached to a shape")
             continue
         if s == t:
+            if c.source in alias or c.target in alias:
+                continue  # between two instances of one Auto Scaling group: inside the part
             notes.append(f'{what} dropped: it loops on "{_q(names[s])}"')
             continue
-        if is_container(kinds[s]) or is_container(kinds[t]):
+        if is_box(kinds[s]) or is_box(kinds[t]):
             notes.append(f'edge "{_q(names[s])}" → "{_q(names[t])}" dropped: links connect components, '
-                         "not regions or zones")
+                         "not regions, zones or groups")
+            continue
+        if kinds[s] == "note" or kinds[t] == "note":
+            notes.append(f'edge "{_q(names[s])}" → "{_q(names[t])}" dropped: a note cannot be linked')
             continue
         start = c.style.get("startarrow", "none").lower()
         finish = c.style.get("endarrow", "classic").lower()
-        if not ours and finish == "none" and start not in ("none", ""):
+        if not ours and finish in _NO_ARROW and start not in _NO_ARROW:
             s, t = t, s
             notes.append(f'edge "{_q(names[t])}" → "{_q(names[s])}" read as "{_q(names[s])}" → "{_q(names[t])}" '
                          "(its arrowhead is at the start)")
+        elif not ours and guess and (finish in _NO_ARROW) == (start in _NO_ARROW):
+            both = "arrowheads at both ends" if finish not in _NO_ARROW else "no arrowhead"
+            if orient_rank(kinds[s]) > orient_rank(kinds[t]):
+                s, t = t, s
+                notes.append(f'edge "{_q(names[t])}" – "{_q(names[s])}" ({both}) read as '
+                             f'"{_q(names[s])}" → "{_q(names[t])}" ({kinds[s]} calls {kinds[t]})')
+            elif orient_rank(kinds[s]) == orient_rank(kinds[t]) and KIND_ROLES[kinds[s]] \
+                    is not Role.SOURCE:
+                notes.append(f'edge "{_q(names[s])}" – "{_q(names[t])}" ({both}) read as drawn, '
+                             f'"{_q(names[s])}" → "{_q(names[t])}"')
         if KIND_ROLES[kinds[t]] is Role.SOURCE:
             if KIND_ROLES[kinds[s]] is Role.SOURCE:
                 notes.append(f'edge "{_q(names[s])}" → "{_q(names[t])}" dropped: both ends are clients')
@@ -906,12 +1151,18 @@ def _links(cells: list[_Cell], by_id: dict[str, _Cell], candidates: dict[str, _C
             if isinstance(ours.get("extra"), dict):
                 for k, v in ours["extra"].items():
                     link.setdefault(k, v)
-        elif c.style.get("dashed") == "1":
-            link["optional"] = True
-            notes.append(f'edge "{_q(names[s])}" → "{_q(names[t])}": optional (dashed line)')
+        else:
+            if c.style.get("dashed") == "1":
+                link["optional"] = True
+                notes.append(f'edge "{_q(names[s])}" → "{_q(names[t])}": optional (dashed line)')
+            if label:
+                link["label"] = shorten(label, 200)  # an edge's words stay words, not parts
         key = (s, t)
         if key in index:
-            notes.append(f'duplicate edge "{_q(names[s])}" → "{_q(names[t])}" merged')
+            if s not in groups and t not in groups:  # expected for a group's instances
+                notes.append(f'duplicate edge "{_q(names[s])}" → "{_q(names[t])}" merged')
+            if "label" in link:
+                links[index[key]].setdefault("label", link["label"])
             continue
         index[key] = len(links)
         links.append(link)

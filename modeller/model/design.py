@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from .kinds import KIND_ROLES, Role, is_container, is_note
+from .kinds import KIND_ROLES, Role, is_box, is_container, is_group, is_note
 
 MINUTES_PER_YEAR = 525_960.0  # 365.25 days
 FORMAT = "modeller.design"
@@ -76,6 +76,16 @@ class Node:
     def is_note(self) -> bool:
         """A text note (its words in ``extra["text"]``): no semantics, never analysed."""
         return is_note(self.kind)
+
+    @property
+    def is_group(self) -> bool:
+        """A visual group (VPC, subnet, account): holds parts, never a failure domain."""
+        return is_group(self.kind)
+
+    @property
+    def is_box(self) -> bool:
+        """A box that may hold nodes on the canvas: a region, a zone or a group."""
+        return is_box(self.kind)
 
     def _default_mttr(self) -> float:
         """The design's default MTTR (hours) once the node is in a design, else 1 h."""
@@ -296,19 +306,30 @@ class Design:
         return [n for n in self.nodes.values() if n.parent == container_id]
 
     def ancestors(self, node_id: str) -> list[str]:
-        """Container ids around a node, innermost first (a loop stops the walk)."""
+        """Failure domains (regions, zones) around a node, innermost first.
+
+        Groups are walked through, not listed: a part inside a group is analysed as if
+        its parent were the group's nearest region or zone (or none), so drawing a group
+        box around parts changes no number. A loop stops the walk."""
+        return [c for c in self.enclosing(node_id) if not self.nodes[c].is_group]
+
+    def enclosing(self, node_id: str) -> list[str]:
+        """Every box around a node on the canvas (regions, zones and groups), innermost
+        first (a loop stops the walk): what geometry and drawing order need."""
         out: list[str] = []
+        seen: set[str] = set()
         cur = self.nodes[node_id].parent
-        while cur is not None and cur in self.nodes and cur not in out:
+        while cur is not None and cur in self.nodes and cur not in seen:
             out.append(cur)
+            seen.add(cur)
             cur = self.nodes[cur].parent
         return out
 
     def descendants(self, container_id: str) -> list[str]:
-        """Every node placed (directly or nested) inside a container."""
+        """Every node placed (directly or nested, through groups too) inside a box."""
         out = []
         for n in self.nodes.values():
-            if container_id in self.ancestors(n.id):
+            if container_id in self.enclosing(n.id):
                 out.append(n.id)
         return out
 
@@ -316,8 +337,13 @@ class Design:
         return [n for n in self.nodes.values() if n.is_container]
 
     def components(self) -> list[Node]:
-        """The parts the analysis sees: every node but containers and notes."""
-        return [n for n in self.nodes.values() if not n.is_container and not n.is_note]
+        """The parts the analysis sees: every node but containers, groups and notes."""
+        return [n for n in self.nodes.values()
+                if not n.is_container and not n.is_note and not n.is_group]
+
+    def groups(self) -> list[Node]:
+        """Visual groups on the canvas (no failure semantics)."""
+        return [n for n in self.nodes.values() if n.is_group]
 
     def notes(self) -> list[Node]:
         """Text notes on the canvas (no semantics)."""

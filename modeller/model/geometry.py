@@ -15,6 +15,7 @@ NODE_W = 160.0
 NODE_H = 92.0
 REGION_SIZE = (760.0, 480.0)
 ZONE_SIZE = (340.0, 300.0)
+GROUP_SIZE = (340.0, 240.0)
 CONTAINER_MIN = (160.0, 90.0)
 CONTAINER_TITLE = 30.0  # height of a container's title strip
 PAD = 16.0  # space kept between a container's border and what it holds
@@ -28,6 +29,8 @@ def default_size(kind: str) -> tuple[float, float]:
         return REGION_SIZE
     if kind == "zone":
         return ZONE_SIZE
+    if kind == "group":
+        return GROUP_SIZE
     return NODE_W, NODE_H
 
 
@@ -62,15 +65,15 @@ def snap(value: float, grid: float = GRID) -> float:
 
 def container_at(design: Design, x: float, y: float, exclude: set[str] = frozenset(),  # type: ignore[assignment]
                  rects: dict[str, Rect] | None = None) -> str | None:
-    """The innermost region or zone whose box holds the point (None: the bare canvas)."""
+    """The innermost region, zone or group whose box holds the point (None: the bare canvas)."""
     best: tuple[int, int, str] | None = None
     order = list(design.nodes)
-    for node in design.containers():
+    for node in [n for n in design.nodes.values() if n.is_box]:
         if node.id in exclude:
             continue
         rect = rects[node.id] if rects and node.id in rects else node_rect(node)
         if contains_point(rect, x, y):
-            key = (len(design.ancestors(node.id)), order.index(node.id), node.id)
+            key = (len(design.enclosing(node.id)), order.index(node.id), node.id)
             if best is None or key > best:
                 best = key
     return best[2] if best else None
@@ -94,10 +97,10 @@ def grow_to_fit(design: Design, container_ids: list[str],
     out: dict[str, dict[str, Any]] = {}
     todo: list[str] = []
     for cid in container_ids:
-        for c in [cid, *design.ancestors(cid)] if cid in design.nodes else []:
+        for c in [cid, *design.enclosing(cid)] if cid in design.nodes else []:
             if c not in todo:
                 todo.append(c)
-    todo.sort(key=lambda c: -len(design.ancestors(c)))  # innermost first
+    todo.sort(key=lambda c: -len(design.enclosing(c)))  # innermost first
     for cid in todo:
         inner = children_bounds(design, cid, rects)
         if inner is None:

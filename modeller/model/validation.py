@@ -105,6 +105,8 @@ def link_problem(design: Design, source: str, target: str) -> str | None:
         return "regions and zones hold nodes; wire the nodes inside them instead"
     if s.is_note or t.is_note:
         return "a note is only text on the canvas; it cannot be linked"
+    if s.is_group or t.is_group:
+        return "a group is a box on the canvas; wire the parts inside it instead"
     if t.role is Role.SOURCE:
         return "clients only send requests; they cannot be a link target"
     if design.link(source, target) is not None:
@@ -133,9 +135,10 @@ def validate(design: Design) -> None:
             if node.parent not in nodes:
                 raise DesignError(f'parent "{_short(node.parent)}" does not exist', place=_place(node),
                                   fix="remove the parent or add that region/zone")
-            if not nodes[node.parent].is_container:
-                raise DesignError(f'parent "{_short(node.parent)}" is not a region or zone', place=_place(node),
-                                  fix="place nodes only inside regions and zones")
+            if not nodes[node.parent].is_box:
+                raise DesignError(f'parent "{_short(node.parent)}" is not a region, zone or group',
+                                  place=_place(node),
+                                  fix="place nodes only inside regions, zones and groups")
         for z in node.spread:
             if z not in nodes:
                 raise DesignError(f'spread names "{_short(z)}", which does not exist', place=_place(node),
@@ -143,8 +146,9 @@ def validate(design: Design) -> None:
             if not nodes[z].is_container:
                 raise DesignError(f'spread names "{_short(z)}", which is not a zone or region', place=_place(node),
                                   fix="list zone ids only")
-        if node.is_container and node.spread:
-            raise DesignError("a region or zone cannot be spread", place=_place(node), fix="remove spread")
+        if node.is_box and node.spread:
+            raise DesignError("a region, zone or group cannot be spread", place=_place(node),
+                              fix="remove spread")
         if isinstance(node.min_healthy, int) and node.min_healthy > node.replicas:
             raise DesignError(f"min_healthy {node.min_healthy} is more than its {node.replicas} replicas",
                               place=_place(node), fix="lower min_healthy or add replicas")
@@ -178,6 +182,9 @@ def validate(design: Design) -> None:
         if nodes[lk.source].is_note or nodes[lk.target].is_note:
             raise DesignError("a note is only text on the canvas; it cannot be linked",
                               place=place, fix="remove the link")
+        if nodes[lk.source].is_group or nodes[lk.target].is_group:
+            raise DesignError("links connect parts, not groups", place=place,
+                              fix="link the parts inside the group")
         if nodes[lk.target].role is Role.SOURCE:
             raise DesignError("a client cannot be a link target", place=place,
                               fix="reverse the link: clients send requests")

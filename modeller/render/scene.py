@@ -70,7 +70,7 @@ class DiagramScene(QGraphicsScene):
         self.setSceneRect(QRectF())
 
     def _new_box(self, nid: str, node: object) -> BoxItem:
-        if node.is_container:  # type: ignore[attr-defined]
+        if node.is_box:  # type: ignore[attr-defined]  # region, zone or group
             item: BoxItem = ContainerItem(nid)
         elif node.is_note:  # type: ignore[attr-defined]
             item = NoteItem(nid)
@@ -81,7 +81,7 @@ class DiagramScene(QGraphicsScene):
 
     @staticmethod
     def _kind_class(node: object) -> type:
-        if node.is_container:  # type: ignore[attr-defined]
+        if node.is_box:  # type: ignore[attr-defined]
             return ContainerItem
         return NoteItem if node.is_note else NodeItem  # type: ignore[attr-defined]
 
@@ -106,7 +106,7 @@ class DiagramScene(QGraphicsScene):
                 self.addItem(item)
             rect = geo.node_rect(node)
             if isinstance(item, ContainerItem):
-                item.sync(node, rect, len(d.ancestors(nid)))
+                item.sync(node, rect, len(d.enclosing(nid)))
             elif isinstance(item, NoteItem):
                 item.sync(node, rect)
             else:

@@ -24,10 +24,11 @@ KIND_COLOURS: dict[str, str] = {
     "region": "#1d4ed8",
     "zone": "#7e22ce",
     "note": "#ca8a04",
+    "group": "#64748b",
 }
 
-CONTAINER_FILL = {"region": "#eff6ff", "zone": "#faf5ff"}
-CONTAINER_TITLE_FILL = {"region": "#dbeafe", "zone": "#f3e8ff"}
+CONTAINER_FILL = {"region": "#eff6ff", "zone": "#faf5ff", "group": "#f8fafc"}
+CONTAINER_TITLE_FILL = {"region": "#dbeafe", "zone": "#f3e8ff", "group": "#f1f5f9"}
 
 # badge background, text
 LEVEL_COLOURS: dict[str, tuple[str, str]] = {

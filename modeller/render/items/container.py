@@ -1,4 +1,7 @@
-"""A region or zone: a labelled, tinted rounded rectangle that holds other boxes.
+"""A region, zone or group: a labelled, tinted rounded rectangle that holds other boxes.
+
+A group (VPC, subnet, account) is drawn the same way with a dotted slate border: it
+holds parts on the canvas but is never a failure domain (it gets no badge).
 
 Only its title strip and border catch the mouse, so a drag that starts on the
 empty body draws a rubber band (as in draw.io's swimlanes). Corner grips resize it.
@@ -134,6 +137,8 @@ class ContainerItem(FailStateMixin, QGraphicsItem):
             pen = QPen((colour or style.kind_colour(self.kind)).lighter(130), 1.5)
         if self.kind == "zone" and self.state != style.FAILED:
             pen.setStyle(Qt.PenStyle.DashLine)
+        elif self.kind == "group":
+            pen.setStyle(Qt.PenStyle.DotLine)
         return pen
 
     def _paint_simple(self, painter: QPainter, colour: QColor, lod: float) -> None:
