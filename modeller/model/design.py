@@ -11,7 +11,7 @@ import copy
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .kinds import KIND_ROLES, Role, is_box, is_container, is_group, is_note
 
@@ -231,6 +231,9 @@ LINK_FIELDS = ("calls", "optional", "replicates", "mode", "lag_seconds")
 
 Listener = Callable[["Design"], None]
 
+if TYPE_CHECKING:
+    from .variants import Variant
+
 
 class Design:
     """An architecture: ordered nodes, links, settings and unknown top-level fields."""
@@ -242,6 +245,7 @@ class Design:
         links: Iterable[Link] = (),
         settings: Settings | None = None,
         extra: dict[str, Any] | None = None,
+        variants: Iterable[Variant] = (),
     ) -> None:
         self.name = name
         self.nodes: dict[str, Node] = {}
@@ -250,6 +254,7 @@ class Design:
         self.links: list[Link] = list(links)
         self.settings = settings or Settings()
         self.extra: dict[str, Any] = dict(extra or {})
+        self.variants: list[Variant] = list(variants)  # named options (model/variants.py)
         self.revision = 0
         self._listeners: list[Listener] = []
 
@@ -424,9 +429,32 @@ class Design:
             [lk.copy() for lk in self.links],
             copy.deepcopy(self.settings),
             copy.deepcopy(self.extra),
+            [v.copy() for v in self.variants],
         )
         d.revision = self.revision
         return d
+
+    # -- variants (model/variants.py) ----------------------------------------
+    def variant(self, name: str) -> Design:
+        """The named variant materialised as a design of its own (no variants): the base
+        with that variant's overrides applied. KeyError when there is no such variant;
+        DesignError (naming the variant) when it no longer makes a valid design."""
+        from .variants import find, materialise
+
+        i = find(self, name)
+        return materialise(self, self.variants[i], strict=False, index=i)
+
+    def store_variant(self, name: str, edited: Design) -> None:
+        """Store ``edited`` (an edited materialised variant) back as the overrides of the
+        variant called ``name`` (a new variant at the end when there is none)."""
+        from .variants import diff, find
+
+        try:
+            i = find(self, name)
+        except KeyError:
+            self.variants.append(diff(self, edited, name))
+            return
+        self.variants[i] = diff(self, edited, name, extra=self.variants[i].extra)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Design):
@@ -437,6 +465,7 @@ class Design:
             and self.links == other.links
             and self.settings == other.settings
             and self.extra == other.extra
+            and self.variants == other.variants
         )
 
     def __repr__(self) -> str:

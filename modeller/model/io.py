@@ -39,7 +39,7 @@ _NODE_KEYS = {
     "demand_rps", "slo", "preset", *_RELIABILITY_NODE_KEYS,
 }
 _LINK_KEYS = {"from", "to", "calls", "optional", *_RELIABILITY_LINK_KEYS}
-_TOP_KEYS = {"format", "version", "name", "settings", "nodes", "links"}
+_TOP_KEYS = {"format", "version", "name", "settings", "nodes", "links", "variants"}
 
 
 def _is_number(value: Any) -> bool:
@@ -317,6 +317,11 @@ def design_from_dict(data: Any) -> Design:
         seen.add(n.id)
     design = Design(name, nodes, links, settings, extra)
     validate(design)
+    if "variants" in data:  # named options on the base (model/variants.py)
+        from .variants import check_variants, read_variants
+
+        design.variants = read_variants(data["variants"])
+        check_variants(design)
     try:  # an unpaired surrogate (valid JSON escape, invalid Unicode) could never be saved
         dumps_design(design).encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -369,7 +374,9 @@ def link_to_dict(lk: Link) -> dict[str, Any]:
     return d
 
 
-def design_to_dict(design: Design) -> dict[str, Any]:
+def design_to_dict(design: Design, *, variants: bool = True) -> dict[str, Any]:
+    """The design as the file writes it; ``variants`` (after the links, only when the
+    design has any) each as its smallest diff against the base."""
     settings: dict[str, Any] = {"default_mttr_hours": _num(design.settings.default_mttr_hours)}
     settings.update(design.settings.extra)
     out: dict[str, Any] = {"format": FORMAT, "version": VERSION, "name": design.name,
@@ -377,6 +384,10 @@ def design_to_dict(design: Design) -> dict[str, Any]:
     out.update(design.extra)
     out["nodes"] = [node_to_dict(n) for n in design.nodes.values()]
     out["links"] = [link_to_dict(lk) for lk in design.links]
+    if variants and design.variants:
+        from .variants import variants_to_list
+
+        out["variants"] = variants_to_list(design)
     return out
 
 

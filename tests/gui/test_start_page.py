@@ -18,7 +18,7 @@ from modeller.ui.help import install_help, show_help, typable
 from .conftest import EXAMPLES, drop_kind, load, make_window
 
 TEMPLATE_IDS = ["single-instance", "vertical-vs-horizontal", "multi-az-active-active",
-                "primary-standby-db", "two-regions-dns", "active-passive-dr"]
+                "primary-standby-db", "two-regions-dns", "active-passive-dr", "one-region-or-two"]
 
 
 def _menu_texts(window, title: str) -> list[str]:  # noqa: ANN001

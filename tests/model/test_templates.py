@@ -30,7 +30,7 @@ LABEL_H = 28
 a, z, r = 0.995, 0.9995, 0.9999
 L, L1, D, N = 0.9999, 0.999, 0.9995, 0.99999
 REQUIRED = ["single-instance", "vertical-vs-horizontal", "multi-az-active-active",
-            "primary-standby-db", "two-regions-dns", "active-passive-dr"]
+            "primary-standby-db", "two-regions-dns", "active-passive-dr", "one-region-or-two"]
 
 
 def design_path(name: str) -> Path:
@@ -95,7 +95,12 @@ def test_template_opens_keeps_header_and_uses_presets(name: str) -> None:
 
 @pytest.mark.parametrize("name", REQUIRED)
 def test_layout_children_sit_inside_their_containers(name: str) -> None:
-    design = load_design(design_path(name))
+    base = load_design(design_path(name))
+    for design in [base, *(base.variant(v.name) for v in base.variants)]:
+        _check_layout(design, name)
+
+
+def _check_layout(design, name: str) -> None:  # type: ignore[no-untyped-def]
     for node in design.nodes.values():
         w = node.w if node.is_container else NODE_W
         h = node.h if node.is_container else NODE_H
@@ -130,20 +135,68 @@ def test_single_instance() -> None:
     assert sorted(rep.spofs) == ["region", "web", "zone-a"]
 
 
+def _variant_report(name: str, variant: str):  # type: ignore[no-untyped-def]
+    from modeller import analysis
+
+    report = analysis.analyze(load_design(design_path(name)).variant(variant))
+    assert report.warnings == []
+    return report
+
+
+def test_variants_of_templates_keep_layout_and_presets() -> None:
+    # every variant of a template is a design of its own: same checks as the base
+    presets = load_presets()
+    for name in REQUIRED:
+        design = load_design(design_path(name))
+        for v in design.variants:
+            for node in design.variant(v.name).nodes.values():
+                if node.kind != "client":
+                    assert node.preset and get_preset(node.preset, presets) is not None, (name, v.name)
+
+
 def test_vertical_vs_horizontal() -> None:
-    # Left client: one big instance (1500 rps, demand 900) in zone a: V = r * z * a.
-    # Right client: single-AZ LB -> 3 small (500 rps each) in zone b, demand 900 needs
-    # ceil(900/500) = 2 of 3 up: P(>=2 of 3) = 3a^2 - 2a^3;  H = r * z * L1 * (3a^2 - 2a^3).
-    # Both need the region; the zones are independent: system = r * z^2 * a * L1 * (3a^2 - 2a^3).
+    # One file, three options for 900 rps (DESIGN 4c variants).
+    # Base: one big instance (1500 rps) in zone a: V = r * z * a.
     rep = _analyze("vertical-vs-horizontal")
-    two_of_three = 3 * a**2 - 2 * a**3
-    assert rep.clients["users-vertical"].availability == approx(r * z * a)
-    assert rep.clients["users-horizontal"].availability == approx(r * z * L1 * two_of_three)
-    assert rep.system.availability == approx(r * z * z * a * L1 * two_of_three)
-    # same total capacity, same cost of compute
-    assert rep.nodes["big"].capacity_rps == rep.nodes["small"].capacity_rps == 1500
-    assert rep.clients["users-vertical"].meets_slo is False
-    assert rep.clients["users-horizontal"].meets_slo is True
+    assert rep.system.availability == approx(r * z * a)
+    assert rep.system.availability == approx(0.99440304975)
+    assert rep.system.meets_slo is False  # 99.5 % SLO
+    # "Horizontal": single-AZ LB -> 3 small (500 rps) in zone a; 900 rps needs
+    # ceil(900/500) = 2 of 3 up: P(>=2 of 3) = 3a^2 - 2a^3;  H = r * z * L1 * (3a^2 - 2a^3).
+    h = _variant_report("vertical-vs-horizontal", "Horizontal")
+    assert h.system.availability == approx(r * z * L1 * (3 * a**2 - 2 * a**3))
+    assert h.system.meets_slo is True
+    assert h.nodes["small"].capacity_rps == rep.nodes["big"].capacity_rps == 1500  # same capacity
+    # "Horizontal over two zones": multi-AZ LB (region) -> 4 small spread a, b, a, b; 2 of 4
+    # needed. Zones both up: P(>=2 of 4) = 1 - (1-a)^4 - 4a(1-a)^3; one zone up: both of its
+    # replicas: a^2.  H2 = r * L * [z^2 P(>=2 of 4) + 2 z (1-z) a^2]
+    h2 = _variant_report("vertical-vs-horizontal", "Horizontal over two zones")
+    two_of_four = 1 - (1 - a) ** 4 - 4 * a * (1 - a) ** 3
+    assert h2.system.availability == approx(r * L * (z * z * two_of_four + 2 * z * (1 - z) * a * a))
+    assert all(f.survives for f in h2.failures if f.kind == "zone")
+    assert [rep.system.cost_month, h.system.cost_month, h2.system.cost_month] == [210, 230, 305]
+
+
+def test_one_region_or_two() -> None:
+    # Per region: multi-AZ LB -> web in zone x and web in zone y; 400 rps needs 1 of 2:
+    # S = r * L * (1 - (1 - z a)^2).  Base: DNS -> one region: A = N * S.
+    s = r * L * (1 - (1 - z * a) ** 2)
+    rep = _analyze("one-region-or-two")
+    assert rep.system.availability == approx(N * s)
+    assert sorted(rep.spofs) == ["dns", "eu", "lb-eu"]
+    # "Two regions, active-active": DNS needs either region: A = N * (1 - (1 - S)^2)
+    aa = _variant_report("one-region-or-two", "Two regions, active-active")
+    assert aa.system.availability == approx(N * (1 - (1 - s) ** 2))
+    assert aa.spofs == ["dns"]
+    # "Warm standby": DR region with one server, S2 = r * L * z * a; DNS failover is
+    # active-passive with a 150 s window after each failure of the primary LB:
+    # p_F = (150 / 3600) / (MTBF + MTTR), MTBF = L * 1 h / (1 - L).
+    # A = N * (1 - p_F) * (1 - (1 - S)(1 - S2))
+    s2 = r * L * z * a
+    p_f = (150 / 3600) / (L * 1.0 / (1 - L) + 1.0)
+    ws = _variant_report("one-region-or-two", "Warm standby")
+    assert ws.system.availability == approx(N * (1 - p_f) * (1 - (1 - s) * (1 - s2)))
+    assert [rep.system.cost_month, aa.system.cost_month, ws.system.cost_month] == [166, 331, 262]
 
 
 def test_multi_az_active_active() -> None:
