@@ -8,6 +8,7 @@ import time
 import numpy as np
 
 from ..model import Design, Role
+from .beyond_uptime import add_reliability
 from .compiled import EPS, Compiled, compile_design
 from .cutsets import minimal_cut_sets
 from .exact import ExactResult, _level_masses, exact_availability
@@ -269,6 +270,8 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
                                 max_units=CUT_SET_MAX_UNITS, max_sets=max_sets)
         report.cut_sets, report.cut_sets_summary = cuts.cut_sets, cuts.summary()
     report.extras["engine"] = {"columns": exact.columns, "diagram_nodes": exact.bdd_size}
+    # (4b) success ratios, error budgets, RTO/RPO per disruption (issue 14; beyond_uptime.py)
+    add_reliability(design, compiled, report)
     if simulation_years > 0:
         try:
             remaining = left()

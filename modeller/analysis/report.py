@@ -61,6 +61,12 @@ class ClientResult:
     latency_ms: Latency | None = None
     demand_rps: float = 0.0
     connected: bool = True  # False: the client links to nothing (its SLO is not counted)
+    # (4b) error rates and the error budget (analysis/success.py, analysis/recovery.py)
+    success_ratio: float | None = None  # availability x success of its request
+    request_success: float = 1.0  # success of its request (error rates only)
+    degraded_fraction: float = 0.0  # succeeds, but an optional call failed (of all requests)
+    error_budget_minutes_per_month: float | None = None  # (1 - slo) x 43,830
+    error_budget_used: float | None = None  # expected downtime / budget (1.0 = all of it)
 
 
 @dataclass
@@ -85,6 +91,7 @@ class NodeResult:
     # without dependencies or containers (containers: their own availability)
     own_availability: float = 1.0
     own_unavailability: float = 0.0
+    request_success: float = 1.0  # (4b) success of a request arriving here (error rates)
 
 
 @dataclass
@@ -142,6 +149,52 @@ class CutSet:
 
 
 @dataclass
+class ResilienceRow:
+    """(4b) One disruption of one target: how long until every client is served again
+    (RTO, minutes) and how much acknowledged data is lost (RPO, seconds; None: everything
+    since nothing protects it). ``meets_policy`` is None when the policy sets nothing for
+    this disruption type."""
+
+    disruption: str  # "hardware" | "software" | "zone" | "region"
+    target: str
+    rto_minutes: float
+    rpo_seconds: float | None
+    meets_policy: bool | None
+    survives: bool  # every client still served (after any failover)
+    rto_note: str = ""
+    rpo_note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"disruption": self.disruption, "target": self.target,
+                "rto_minutes": self.rto_minutes, "rpo_seconds": self.rpo_seconds,
+                "meets_policy": self.meets_policy, "survives": self.survives,
+                "rto_note": self.rto_note, "rpo_note": self.rpo_note}
+
+
+@dataclass
+class ResilienceSummary:
+    """(4b) The worst RTO and RPO of one disruption type, against the policy."""
+
+    disruption: str
+    count: int = 0
+    worst_rto_minutes: float | None = None
+    worst_rto_target: str | None = None
+    worst_rpo_seconds: float | None = None  # None with rpo_everything: nothing protects it
+    worst_rpo_target: str | None = None
+    rpo_everything: bool = False
+    policy: dict[str, float] | None = None
+    meets_policy: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "worst_rto_minutes": self.worst_rto_minutes,
+                "worst_rto_target": self.worst_rto_target,
+                "worst_rpo_seconds": self.worst_rpo_seconds,
+                "worst_rpo_target": self.worst_rpo_target, "rpo_everything": self.rpo_everything,
+                "policy": None if self.policy is None else dict(self.policy),
+                "meets_policy": self.meets_policy}
+
+
+@dataclass
 class Report:
     system: SystemResult
     clients: dict[str, ClientResult]
@@ -152,6 +205,13 @@ class Report:
     revision: int = 0
     extras: dict[str, Any] = field(default_factory=dict)  # simulation, sweeps: added by later stages
     spof_units: dict[str, str] = field(default_factory=dict)  # SPOF id -> its failure unit(s)
+    # (4b) RTO/RPO per disruption (analysis/recovery.py)
+    resilience: list[ResilienceRow] = field(default_factory=list)
+    resilience_summary: dict[str, ResilienceSummary] = field(default_factory=dict)
+
+    def resilience_for(self, target: str) -> list[ResilienceRow]:
+        """(4b) Every disruption row of one node or container."""
+        return [r for r in self.resilience if r.target == target]
     cut_sets: list[CutSet] = field(default_factory=list)  # minimal, up to order 3
     cut_sets_summary: dict[str, Any] = field(default_factory=dict)  # complete, note, budget
 
@@ -197,6 +257,11 @@ class Report:
                 "slo": dict(c.slo),
                 "demand_rps": c.demand_rps,
                 "connected": c.connected,
+                "success_ratio": c.success_ratio,
+                "request_success": c.request_success,
+                "degraded_fraction": c.degraded_fraction,
+                "error_budget_minutes_per_month": c.error_budget_minutes_per_month,
+                "error_budget_used": c.error_budget_used,
             }
         for nid, n in self.nodes.items():
             out["nodes"][nid] = {
@@ -218,6 +283,7 @@ class Report:
                 "own_availability": n.own_availability,
                 "own_unavailability": n.own_unavailability,
                 "cost_month": n.cost_month,
+                "request_success": n.request_success,
             }
         for f in self.failures:
             out["failures"].append({
@@ -237,6 +303,8 @@ class Report:
                                         "overloaded": list(f.overloaded), "hot": list(f.hot)}
         out["cut_sets"] = [cs.to_dict() for cs in self.cut_sets]
         out["cut_sets_summary"] = dict(self.cut_sets_summary)
+        out["resilience"] = [r.to_dict() for r in self.resilience]
+        out["resilience_summary"] = {k: v.to_dict() for k, v in self.resilience_summary.items()}
         for key, value in self.extras.items():
             out[key] = value
         return _json_value(out)
