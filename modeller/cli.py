@@ -363,6 +363,7 @@ def format_report(design: Design, report: Any, source: str = "") -> str:
     else:
         out += ["", "Single points of failure: none"]
     out += _cut_sets_section(design, report)
+    out += _recovery_section(design, report)  # (4b) issue 14
     if report.warnings:
         out += ["", "Warnings"] + [f"  - {w}" for w in report.warnings]
     extras = getattr(report, "extras", None) or {}
@@ -406,6 +407,35 @@ def _cut_sets_section(design: Design, report: Any) -> list[str]:
                  "exactly 100 %.")
     if summary.get("note"):
         lines.append(f"  {summary['note']}")
+    return lines
+
+
+def _recovery_section(design: Design, report: Any) -> list[str]:
+    """(4b) Per client success ratio and error budget; per disruption the worst RTO, RPO
+    and whether the policy is met (``export.resilience`` builds the cells)."""
+    from .export.resilience import (
+        CLIENT_HEADER,
+        SUMMARY_HEADER,
+        any_reliability,
+        client_rows,
+        summary_rows,
+    )
+
+    if not any_reliability(report):
+        return []
+    lines: list[str] = []
+    rows = client_rows(report)
+    if rows:
+        lines += ["", "Success and error budget (success ratio: availability x requests that "
+                      "do not error)"]
+        lines += _table(CLIENT_HEADER, rows, right={1, 2, 4, 5})
+    rows = summary_rows(report, {nid: n.name for nid, n in design.nodes.items()})
+    if rows:
+        lines += ["", "Recovery (RTO: until every client is served again; RPO: acknowledged "
+                      "writes lost)"]
+        lines += _table(SUMMARY_HEADER, rows, right={1})
+        if not getattr(design.settings, "policy", None):
+            lines.append("  No policy set: add settings.policy to check RTO/RPO targets.")
     return lines
 
 

@@ -43,6 +43,12 @@ CSV_COLUMNS = (
     "capacity_rps", "utilization", "latency_mean_ms", "latency_p99_ms", "birnbaum",
     "downtime_contribution_minutes", "availability_given_down", "cost_month",
     "own_availability", "own_unavailability",
+    # (4b) issue 14: success of a request arriving here; RTO (minutes) / RPO (seconds; inf:
+    # nothing protects the data) of losing one replica, a bad change, and (zones and
+    # regions) the container itself; 1/0 whether every such row meets the policy (empty:
+    # the policy sets nothing)
+    "request_success", "hardware_rto_minutes", "hardware_rpo_seconds", "software_rto_minutes",
+    "software_rpo_seconds", "domain_rto_minutes", "domain_rpo_seconds", "meets_policy",
 )
 
 _EXTRAS_NOT_SHOWN = {"engine"}  # developer diagnostics; still in `analyze --json`
@@ -184,6 +190,38 @@ def _failures_table(report: Report, design: Design | None) -> _Table:
                   note="One part down, everything else up; regions and zones first. It does not "
                        "survive when a client drops or a part runs above 100 %; hot: above the "
                        "target utilisation.")
+
+
+def _recovery_tables(report: Report, design: Design | None) -> list[_Table]:
+    """(4b) Success and error budget per client; worst RTO/RPO per disruption type against
+    the policy; every disruption row (``export.resilience`` builds the cells)."""
+    from .resilience import (
+        CLIENT_HEADER,
+        DETAIL_HEADER,
+        SUMMARY_HEADER,
+        client_rows,
+        detail_rows,
+        summary_rows,
+    )
+
+    names = {nid: _name(report, design, nid) for nid in [*report.clients, *report.nodes]}
+    out: list[_Table] = []
+    rows = client_rows(report, names)
+    if rows:
+        out.append(_Table("Success and error budget", CLIENT_HEADER, rows, right={1, 2, 4, 5},
+                          note="Success ratio: availability × the share of requests that do "
+                               "not error. Degraded: requests that succeed but an optional "
+                               "call failed. Error budget: (1 − availability SLO) × 43,830 "
+                               "minutes a month; used: the expected downtime's share of it."))
+    rows = summary_rows(report, names)
+    if rows:
+        out.append(_Table("Recovery", SUMMARY_HEADER, rows, right={1},
+                          note="RTO: minutes until every client is served again (0 when the "
+                               "design survives; detect + failover when something takes over; "
+                               "else detect + recover). RPO: acknowledged writes lost "
+                               "(everything: no copy or backup survives)."))
+        out.append(_Table("Recovery by target", DETAIL_HEADER, detail_rows(report, names)))
+    return out
 
 
 def _get(obj: Any, *path: str) -> Any:
@@ -344,6 +382,7 @@ def _content(report: Report, design: Design | None, source: str,
         tables.append(_nodes_table(report))
     if report.failures:
         tables.append(_failures_table(report, design))
+    tables += _recovery_tables(report, design)  # (4b) issue 14
     return _Content(
         title=title, source=source, generated=when_text(generated), description=description,
         headline=_headline(report, design), tables=tables,
@@ -436,8 +475,28 @@ def csv_report(report: Report) -> str:
             _csv_number(n.birnbaum), _csv_number(n.downtime_contribution_minutes),
             _csv_number(n.availability_given_down), _csv_number(n.cost_month),
             _csv_number(n.own_availability), _csv_number(n.own_unavailability),
+            *_csv_recovery(report, nid, n),
         ])
     return buf.getvalue()
+
+
+def _csv_recovery(report: Report, nid: str, n: Any) -> list[str]:
+    """(4b) The columns CSV_COLUMNS appends for issue 14 (empty where they do not apply)."""
+    rows = {r.disruption: r for r in getattr(report, "resilience", []) if r.target == nid}
+    cells = [_csv_number(None if n.kind in ("region", "zone") else n.request_success)]
+
+    def pair(kind: str | None) -> list[str]:
+        r = rows.get(kind) if kind else None
+        if r is None:
+            return ["", ""]
+        rpo = math.inf if r.rpo_seconds is None else r.rpo_seconds
+        return [_csv_number(r.rto_minutes), _csv_number(rpo)]
+
+    domain = n.kind if n.kind in ("region", "zone") else None
+    cells += pair("hardware") + pair("software") + pair(domain)
+    met = [r.meets_policy for r in rows.values() if r.meets_policy is not None]
+    cells.append(_csv_number(all(met)) if met else "")
+    return cells
 
 
 # ---------------------------------------------------------------------------
@@ -555,6 +614,9 @@ def html_report(report: Report, design: Design | None = None, *, source: str = "
             bad = [i for i, r in enumerate(t.rows) if r[2] == "no"]
         elif t.title == "Clients":
             bad = [i for i, r in enumerate(t.rows) if r[-1] == "MISSED"]
+        elif t.title in ("Recovery", "Recovery by target"):  # (4b) policy missed
+            met = t.header.index("met" if t.title == "Recovery" else "policy met")
+            bad = [i for i, r in enumerate(t.rows) if r[met] == "NO"]
         out += _html_table(t, bad)
     out.append("<h2>Warnings</h2>")
     if c.warnings:
