@@ -514,9 +514,19 @@ _KEYWORDS: list[tuple[str, set[str], tuple[str, ...]]] = [
 ]
 
 
+# words that make a label name a part serving people, not the people ("User Config Lambda",
+# "Customer API", "User portal"): such a label is not a client
+_NOT_PEOPLE = {"lambda", "function", "functions", "service", "services", "api", "apis",
+               "config", "configuration", "server", "servers", "app", "application", "backend",
+               "manager", "management", "pool", "table", "portal", "directory", "auth",
+               "authentication", "identity", "profile", "profiles", "registry", "store"}
+
+
 def _keyword_kind(text: str) -> tuple[str, str] | None:
     words, joined = _words(text)
     for kind, whole, phrases in _KEYWORDS:
+        if kind == "client" and _NOT_PEOPLE.intersection(words):
+            continue
         hit = next((w for w in words if w in whole), None)
         if hit is None and kind == "database":
             hit = next((w for w in words if w.endswith("db") and len(w) > 3), None)
@@ -674,6 +684,53 @@ def _import_text(text: str, source: str, stem: str,
     return _build(cells, source, stem, page_name, report, smap), report
 
 
+CAPTION_BUDGET = 2_000_000  # icon-against-text comparisons when naming unlabelled icons
+
+
+def _captions(candidates: dict[str, _Cell], texts: list[_Cell],
+              pos: dict[str, tuple[float, float]], own_file: bool) -> dict[str, str]:
+    """Unlabelled shape -> the free text that names it (cell ids).
+
+    People often leave an icon's label empty and write its name in a text box under it
+    (or to its right). A text names the nearest unlabelled shape of the same draw.io
+    parent whose box it sits just below (its top within 40 px under the shape, its centre
+    over the shape's width widened by 40 px) or just right of (within 60 px, centred on
+    its height). Each text names one shape. Comparisons stop at CAPTION_BUDGET."""
+    if own_file or not texts:
+        return {}
+    by_parent: dict[str | None, list[_Cell]] = {}
+    for t in texts:
+        by_parent.setdefault(t.parent, []).append(t)
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    budget = CAPTION_BUDGET
+    for cid, c in candidates.items():
+        if clean_label(c.label) or c.attrs.get(PREFIX + "kind") or c.w is None or c.h is None:
+            continue
+        near = by_parent.get(c.parent, [])
+        budget -= len(near)
+        if budget < 0:
+            break
+        x, y = pos[cid]
+        best: tuple[float, str] | None = None
+        for t in near:
+            if t.id in taken:
+                continue
+            tx, ty = pos[t.id]
+            tw, th = t.w or 0.0, t.h or 0.0
+            cx, cy = tx + tw / 2, ty + th / 2
+            below = x - 40 <= cx <= x + c.w + 40 and y + c.h - 10 <= ty <= y + c.h + 40
+            right = y - 10 <= cy <= y + c.h + 10 and x + c.w - 10 <= tx <= x + c.w + 60
+            if below or right:
+                d = abs(cx - (x + c.w / 2)) + abs(cy - (y + c.h / 2))
+                if best is None or d < best[0]:
+                    best = (d, t.id)
+        if best is not None:
+            out[cid] = best[1]
+            taken.add(best[1])
+    return out
+
+
 def _rect(pos: dict[str, tuple[float, float]], c: _Cell) -> tuple[float, float, float, float]:
     x, y = pos[c.id]
     return x, y, c.w or 0.0, c.h or 0.0
@@ -693,6 +750,7 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
 
     # vertices that become nodes; labels and decorations are skipped
     candidates: dict[str, _Cell] = {}
+    texts: list[_Cell] = []  # free text: a note, or the name of the icon it is written under
     attached: dict[str, _Cell] = {}  # a card's icon: the first relative child with a name
     for c in cells:
         if not c.vertex:
@@ -707,7 +765,7 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
             continue  # a label or port attached to another shape
         if _is_text(c) and not c.attrs.get(PREFIX + "kind"):
             if clean_label(c.label):
-                notes.append(f'skipped free text "{_q(clean_label(c.label))}" (not a component)')
+                texts.append(c)
             continue
         candidates[c.id] = c
 
@@ -741,6 +799,12 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
 
     for cid in candidates:
         resolve(cid)
+    for t in texts:
+        resolve(t.id)
+    caption = _captions(candidates, texts, pos, own_file)
+    for t in texts:
+        if t.id not in caption.values():
+            notes.append(f'skipped free text "{_q(clean_label(t.label))}" (not a component)')
 
     holders = {anc[cid] for cid in candidates if anc[cid] is not None}
     depth: dict[str, int] = {}
@@ -766,6 +830,9 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
         icon = attached.get(cid)
         if not label and icon is not None and not ours:
             label = clean_label(icon.label)  # a card: its label sits on its icon
+        if not label and cid in caption:
+            label = clean_label(by_id[caption[cid]].label)
+            notes.append(f'"{_q(label)}": named by the text written beside it')
         name = ours.get("name") if isinstance(ours.get("name"), str) and ours.get("name") else label
         lib_names = shape_names(c.style, c.tokens)
         if icon is not None:

@@ -175,7 +175,7 @@ def test_kubernetes_icons_and_a_database_run_in_a_statefulset() -> None:
 
 def test_every_bundled_map_loads_and_names_real_presets() -> None:
     files = sorted(bundled_map_dir().glob("*.json"))
-    assert [f.stem for f in files] == ["aws4", "azure", "gcp2", "ibm", "kubernetes"]
+    assert [f.stem for f in files] == ["aws3", "aws4", "azure", "gcp2", "ibm", "kubernetes"]
     for f in files:
         m = load_map_file(f)  # validates kinds, meanings and preset ids/kinds
         for e in list(m.shapes.values()) + list(m.groups.values()):
@@ -300,3 +300,26 @@ def test_many_scaling_groups_stay_within_the_time_bound() -> None:
 
 def test_shape_map_type_is_exported() -> None:
     assert isinstance(default_shape_map(), ShapeMap)
+
+
+def test_an_unlabelled_icon_takes_the_text_written_under_it() -> None:
+    d = fx.Diagram()
+    d.icon("db", "", "outlineConnect=0;shape=mxgraph.aws3.rds_db_instance;", 100, 100, size=50)
+    d.box("t1", "Orders DB", "text;html=1;strokeColor=none;fillColor=none;", 90, 155, 80, 30)
+    d.box("t2", "Draft", "text;html=1;", 600, 600, 60, 30)  # far away: stays a skipped note
+    design, report = import_drawio_report(d.xml("x"), shape_map=default_shape_map())
+    db = design.nodes["orders-db"]
+    assert (db.kind, db.preset) == ("database", "aws.rds.single_az")
+    assert '"Orders DB": named by the text written beside it' in report.notes
+    assert 'skipped free text "Draft" (not a component)' in report.notes
+    assert not any('"Orders DB" (not a component)' in n for n in report.notes)
+
+
+@pytest.mark.parametrize(("label", "kind"), [
+    ("User Config Lambda", "service"), ("Customer portal", "service"), ("Users", "client"),
+    ("Mobile users", "client")])
+def test_a_label_about_a_part_serving_people_is_not_a_client(label: str, kind: str) -> None:
+    d = fx.Diagram()
+    d.box("a", label, "rounded=1;", 0, 0, 120, 60)
+    design, _ = import_drawio(d.xml("x"), shape_map=default_shape_map())
+    assert [n.kind for n in design.nodes.values() if not n.extra.get("guessed")] == [kind]
