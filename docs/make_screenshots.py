@@ -72,11 +72,11 @@ def main(argv: list[str] | None = None) -> int:
 
     import modeller.analysis  # noqa: F401  (load numpy before the worker thread needs it)
     from modeller.model.templates import list_templates
-    from modeller.ui.app import application
-    from modeller.ui.help import install_help
-    from modeller.ui.main_window import MainWindow
-    from modeller.ui.presets_ui import install_presets
-    from modeller.ui.start_page import install_start_page
+    from modeller.ui.editing.presets_ui import install_presets
+    from modeller.ui.window.app import application
+    from modeller.ui.window.help import install_help
+    from modeller.ui.window.main_window import MainWindow
+    from modeller.ui.window.start_page import install_start_page
 
     args.out.mkdir(parents=True, exist_ok=True)
     app = application([sys.argv[0]])
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         _wait_for_report(app, window)
         _shoot(app, window, args.out / "properties-preset.png")
 
-        from modeller.ui.paths import examples_dir
+        from modeller.ui.files.paths import examples_dir
 
         window.editor.undo_stack.setClean()
         window.open_file(str(examples_dir() / SPREAD_EXAMPLE), ask=False)

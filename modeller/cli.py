@@ -252,7 +252,7 @@ def cmd_open(ns: argparse.Namespace) -> int:
     if reason is None:
         hold_interrupts()  # a KeyboardInterrupt inside Qt's import aborts it: note Ctrl+C only
         try:
-            from .ui.app import run
+            from .ui.window.app import run
         except (ImportError, OSError) as exc:  # no PySide6, or missing system GL libraries
             reason = f"the GUI cannot start ({_one_line(exc)})"
             if release_interrupts():

@@ -6,7 +6,7 @@ with ``xml.etree``'s accelerator): the person pressed Ctrl+C and the GUI starts
 anyway. :func:`note_interrupts` keeps Python's behaviour (it still raises
 KeyboardInterrupt, so the headless commands stop as before) but also remembers the
 signal, and the GUI asks :func:`interrupted_early` once its own handler is installed
-(see :mod:`modeller.ui.lifecycle`). While Qt itself is imported a KeyboardInterrupt is
+(see :mod:`modeller.ui.window.lifecycle`). While Qt itself is imported a KeyboardInterrupt is
 worse (PySide6's bootstrap aborts the process or loses it), so the CLI only notes the
 signal then (:func:`hold_interrupts`). No Qt here: the CLI imports it first thing.
 """

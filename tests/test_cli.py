@@ -231,7 +231,7 @@ def _headless(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_no_display_shows_the_bundled_example(capsys: pytest.CaptureFixture[str],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     _headless(monkeypatch)
-    monkeypatch.setitem(sys.modules, "modeller.ui.app", None)  # the GUI must not be tried
+    monkeypatch.setitem(sys.modules, "modeller.ui.window.app", None)  # the GUI must not be tried
     code, out, err = run(capsys)
     assert code == 0
     assert len(err.splitlines()) == 1
@@ -251,9 +251,9 @@ def test_no_display_with_a_file_analyses_that_file(
 def test_gui_gets_the_files(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     seen: list[list[str]] = []
-    fake = types.ModuleType("modeller.ui.app")
+    fake = types.ModuleType("modeller.ui.window.app")
     fake.run = lambda files: seen.append(list(files)) or 0  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "modeller.ui.app", fake)
+    monkeypatch.setitem(sys.modules, "modeller.ui.window.app", fake)
     assert run(capsys, "a.arch.json", "b.arch.json")[0] == 0
     assert run(capsys)[0] == 0
     assert seen == [["a.arch.json", "b.arch.json"], []]
@@ -262,7 +262,7 @@ def test_gui_gets_the_files(capsys: pytest.CaptureFixture[str], monkeypatch: pyt
 def test_gui_that_cannot_import_falls_back(capsys: pytest.CaptureFixture[str],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    monkeypatch.setitem(sys.modules, "modeller.ui.app", None)  # import raises ImportError
+    monkeypatch.setitem(sys.modules, "modeller.ui.window.app", None)  # import raises ImportError
     code, out, err = run(capsys)
     assert code == 0
     assert err.startswith("modeller: the GUI cannot start") and len(err.splitlines()) == 1

@@ -107,3 +107,38 @@ def test_pure_layers_have_no_qt_import(layer: str) -> None:
         if hits:
             bad[str(path.relative_to(PACKAGE.parent))] = sorted(hits)
     assert bad == {}
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    return ".".join(rel.parts) + (".__init__" if path.name == "__init__.py" else "")
+
+
+SHELL = ("modeller.ui.window.main_window", "modeller.ui.window.app")
+
+
+def test_ui_is_grouped_in_subpackages() -> None:
+    """modeller/ui/ holds only its package docstring: every module sits in a folder named
+    for what a newcomer looks for (modeller/ui/README.md maps them)."""
+    loose = sorted(p.name for p in (PACKAGE / "ui").glob("*.py") if p.name != "__init__.py")
+    assert loose == []
+    assert (PACKAGE / "ui" / "README.md").is_file()
+
+
+def test_only_the_window_imports_the_shell() -> None:
+    """The main window and the app entry sit on top of the UI: canvas, panels, editing,
+    files, failit and insights never import them (they get the window passed in)."""
+    bad = {}
+    for path in sorted((PACKAGE / "ui").rglob("*.py")):
+        module = _module_name(path)
+        if module.startswith("modeller.ui.window."):
+            continue
+        hits = {n for n in imported_modules(path.read_text(encoding="utf-8"), module) if n.startswith(SHELL)}
+        if hits:
+            bad[module] = sorted(hits)
+    assert bad == {}
+
+
+def test_shell_scanner_sees_a_relative_import_of_the_window() -> None:
+    names = imported_modules("from ..window.main_window import MainWindow\n", "modeller.ui.panels.palette")
+    assert "modeller.ui.window.main_window" in names

@@ -40,7 +40,7 @@ DEBOUNCE_MS = 150
 
 
 def _app():  # noqa: ANN202
-    from modeller.ui.app import application
+    from modeller.ui.window.app import application
 
     return application([])
 
@@ -49,8 +49,8 @@ def measure(design: Design, label: str, repeat: int = 5) -> list[Row]:
     """Time the canvas on one design (a fresh window, autosave off)."""
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
-    from modeller.ui.commands import SetNodeFieldsCommand
-    from modeller.ui.main_window import MainWindow
+    from modeller.ui.editing.commands import SetNodeFieldsCommand
+    from modeller.ui.window.main_window import MainWindow
 
     app = _app()
     w = MainWindow(autosave=False, analysis_delay_ms=DEBOUNCE_MS)

@@ -49,7 +49,7 @@ def no_surprise_dialogs(monkeypatch):
 
 
 def make_window(qtbot, analyze=None, autosave: bool = False):  # noqa: ANN001, ANN201
-    from modeller.ui.main_window import MainWindow
+    from modeller.ui.window.main_window import MainWindow
 
     w = MainWindow(analyze=analyze, autosave=autosave, analysis_delay_ms=20)
     qtbot.addWidget(w, before_close_func=_quiet_close)

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from modeller import analyze
-from modeller.ui.badges import BAD, GOOD, NEUTRAL, WARN
-from modeller.ui.fields import fmt_downtime, fmt_nines, fmt_percent
+from modeller.render.badges import BAD, GOOD, NEUTRAL, WARN
+from modeller.ui.panels.fields import fmt_downtime, fmt_nines, fmt_percent
 
 from .conftest import load, make_window, wait_report
 
@@ -146,7 +146,7 @@ def test_engine_error_is_a_message_not_a_crash(qtbot):
 
 
 def test_missing_engine_shows_analysis_unavailable(qtbot):
-    from modeller.ui import worker
+    from modeller.ui.window import worker
 
     def missing(design):  # noqa: ANN001, ANN202
         raise worker._Unavailable(worker.UNAVAILABLE)
@@ -183,7 +183,7 @@ def test_large_example_stays_responsive(qtbot, examples_dir):
     """The 300-node example: the scene builds fast, and an edit reaches the badges while the
     event loop keeps ticking (tests/bench/bench_gui.py measures the same in detail)."""
     from modeller.model import load_design
-    from modeller.ui.commands import SetNodeFieldsCommand
+    from modeller.ui.editing.commands import SetNodeFieldsCommand
 
     design = load_design(examples_dir / "large-300.arch.json")
     w = make_window(qtbot)

@@ -9,8 +9,8 @@ import sys
 
 SCRIPT = """
 import sys
-from modeller.ui.app import application
-from modeller.ui.main_window import MainWindow
+from modeller.ui.window.app import application
+from modeller.ui.window.main_window import MainWindow
 app = application()
 w = MainWindow(autosave=False)
 w.open_file(sys.argv[1], ask=False)

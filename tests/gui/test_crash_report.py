@@ -1,6 +1,6 @@
 """An error no code catches: a dialog, a log entry with the details, the design kept.
 
-The reporter is the app's own (:mod:`modeller.ui.crashlog`), installed as ``run()``
+The reporter is the app's own (:mod:`modeller.ui.window.crashlog`), installed as ``run()``
 installs it, with the log in a temporary folder (``MODELLER_LOG_DIR``). The errors are
 raised the way they happen in the app: in a slot that a keyboard shortcut reaches
 through Qt, and in a worker thread.
@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
 from modeller.model import design_to_dict, loads_design
-from modeller.ui import crashlog
+from modeller.ui.window import crashlog
 
 from .conftest import EXAMPLES, make_window
 

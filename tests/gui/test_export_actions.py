@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from modeller.analysis import analyze
 from modeller.export import csv_report
 from modeller.model import load_design
-from modeller.ui.export_actions import LAST_DIR_KEY, ExportActions, install_export_actions
-from modeller.ui.files import settings
+from modeller.ui.files.export_actions import LAST_DIR_KEY, ExportActions, install_export_actions
+from modeller.ui.files.saving import settings
 
 from .conftest import EXAMPLES, load, make_window, wait_report
 

@@ -17,8 +17,8 @@ from modeller.formatting import fmt_percent
 from modeller.model import dumps_design, load_design
 from modeller.ui.canvas import style
 from modeller.ui.canvas.items import ContainerItem
-from modeller.ui.failit import install_failit, outcome_text, summary_line
-from modeller.ui.zone_check import DROPS_COLOUR, HOT_COLOUR
+from modeller.ui.failit.mode import install_failit, outcome_text, summary_line
+from modeller.ui.failit.zone_check import DROPS_COLOUR, HOT_COLOUR
 
 from .conftest import (
     EXAMPLES,

@@ -12,9 +12,9 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from modeller.model import load_design
-from modeller.ui import app as ui_app
-from modeller.ui.files import RecentFiles, find_recoveries, recovery_dir
-from modeller.ui.locks import release_locks
+from modeller.ui.files.locks import release_locks
+from modeller.ui.files.saving import RecentFiles, find_recoveries, recovery_dir
+from modeller.ui.window import app as ui_app
 
 from .conftest import (
     centre_of,
@@ -202,7 +202,7 @@ RUN_SCRIPT = """
 import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from modeller.ui import app as ui_app
+from modeller.ui.window import app as ui_app
 
 seen = {}
 

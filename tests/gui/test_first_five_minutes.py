@@ -21,10 +21,10 @@ from PySide6.QtWidgets import QApplication
 from modeller import analyze
 from modeller.model import load_design
 from modeller.model.templates import list_templates
-from modeller.ui.fields import fmt_nines, fmt_percent
-from modeller.ui.help import install_help, show_help
-from modeller.ui.presets_ui import install_presets
-from modeller.ui.start_page import install_start_page
+from modeller.ui.editing.presets_ui import install_presets
+from modeller.ui.panels.fields import fmt_nines, fmt_percent
+from modeller.ui.window.help import install_help, show_help
+from modeller.ui.window.start_page import install_start_page
 
 from .conftest import centre_of, drag, drop_mime, handle_point, make_window, show_point, wait_report
 

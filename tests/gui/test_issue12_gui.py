@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from modeller.model import MINUTES_PER_YEAR, load_design
-from modeller.ui.banner import spof_tip
-from modeller.ui.help import show_help
-from modeller.ui.properties import NUMBERS_TIP
+from modeller.ui.panels.properties import NUMBERS_TIP
+from modeller.ui.window.banner import spof_tip
+from modeller.ui.window.help import show_help
 
 from .conftest import EXAMPLES, wait_report
 

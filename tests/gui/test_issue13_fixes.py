@@ -16,10 +16,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QFileDialog, QLabel, QWidget
 
 from modeller.model import load_design
-from modeller.ui import fields as F
-from modeller.ui.editor import DROP_SIZE, drop_rect, free_name
-from modeller.ui.failit import HINT, FailItOverlay
-from modeller.ui.properties import SpreadPicker
+from modeller.ui.editing.editor import DROP_SIZE, drop_rect, free_name
+from modeller.ui.failit.mode import HINT, FailItOverlay
+from modeller.ui.panels import fields as F
+from modeller.ui.panels.properties import SpreadPicker
 
 from .conftest import drop_kind, load, wait_report
 
@@ -374,7 +374,7 @@ def test_open_dialog_starts_in_the_last_folder(window, tmp_path, monkeypatch):
     assert window.open_file()
     assert starts[0] != str(folder) and Path(starts[1]) == folder.resolve()
     # a second window (a later session) remembers it too: it is in the settings
-    from modeller.ui.folders import last_folder
+    from modeller.ui.files.folders import last_folder
     assert Path(last_folder()) == folder.resolve()
 
 
@@ -471,7 +471,7 @@ def test_the_spread_checklist_wraps_long_names(window, qtbot):
 
 @pytest.mark.parametrize("size", [(1280, 800), (1440, 900)])
 def test_start_page_and_palette_cut_nothing(window, size):
-    from modeller.ui.start_page import install_start_page
+    from modeller.ui.window.start_page import install_start_page
 
     page = install_start_page(window, show=True)
     window.resize(*size)

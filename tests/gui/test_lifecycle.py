@@ -12,9 +12,9 @@ import signal
 import pytest
 
 from modeller.model import design_to_dict, loads_design
-from modeller.ui import lifecycle
-from modeller.ui.files import find_recoveries
-from modeller.ui.locks import lock_path
+from modeller.ui.files.locks import lock_path
+from modeller.ui.files.saving import find_recoveries
+from modeller.ui.window import lifecycle
 
 from .conftest import EXAMPLES, make_window
 

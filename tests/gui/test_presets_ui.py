@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 import modeller.analysis  # noqa: F401  (numpy imported here, not first in the worker thread)
 from modeller.model import Node
 from modeller.model.presets import get_preset, presets_by_provider
-from modeller.ui.presets_ui import (
+from modeller.ui.editing.presets_ui import (
     PRESET_MIME,
     install_presets,
     preset_differences,
@@ -87,8 +87,8 @@ def test_search_filters_the_presets(pwindow):
 
 
 def test_drag_payload_carries_kind_and_preset():
-    from modeller.ui.editor import KIND_MIME
-    from modeller.ui.palette import Palette
+    from modeller.ui.editing.editor import KIND_MIME
+    from modeller.ui.panels.palette import Palette
 
     pal = Palette()
     md = pal.preset_mime_for("aws.rds.multi_az")

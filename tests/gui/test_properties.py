@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
-from modeller.ui import fields as F
+from modeller.ui.panels import fields as F
 
 from .conftest import centre_of, click, load
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
 import modeller.analysis  # noqa: F401  (numpy imported here, not first in the worker thread)
 from modeller.model import load_design
 from modeller.model.templates import list_templates
-from modeller.ui import start_page as sp
-from modeller.ui.help import install_help, show_help, typable
+from modeller.ui.window import start_page as sp
+from modeller.ui.window.help import install_help, show_help, typable
 
 from .conftest import EXAMPLES, drop_kind, load, make_window
 
@@ -186,7 +186,7 @@ def test_keyboard_and_mouse_item_opens_the_help_not_a_message_box(window):
 
 
 def test_help_explains_badges_colours_and_assumptions(window):
-    from modeller.ui import badges
+    from modeller.render import badges
     from modeller.ui.canvas import style
 
     dlg = show_help(window, "badges")

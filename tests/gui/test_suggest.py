@@ -11,7 +11,7 @@ from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import QApplication
 
 from modeller.analysis import analyze
-from modeller.ui.suggest import HIGHLIGHT, Suggest, SuggestPanel
+from modeller.ui.panels.suggest import HIGHLIGHT, Suggest, SuggestPanel
 
 from .conftest import EXAMPLES, load
 
@@ -127,7 +127,7 @@ def test_cancel_stops_a_search_and_says_so(window, qtbot, suggest, monkeypatch):
         time.sleep(0.05)  # a big design: each evaluation takes a while
         return real(design, **kw)
     monkeypatch.setattr(rec, "analyze", slow)
-    monkeypatch.setattr("modeller.ui.suggest.PROGRESS_AFTER_MS", 50)
+    monkeypatch.setattr("modeller.ui.panels.suggest.PROGRESS_AFTER_MS", 50)
     panel = suggest.panel
     panel.find_button.click()
     qtbot.waitUntil(lambda: panel.cancel_button.isVisible(), timeout=10000)

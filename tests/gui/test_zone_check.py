@@ -10,8 +10,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from modeller.model import dumps_design, load_design
-from modeller.ui.failit import install_failit
-from modeller.ui.zone_check import (
+from modeller.ui.failit.mode import install_failit
+from modeller.ui.failit.zone_check import (
     DROPS_COLOUR,
     HOT_COLOUR,
     NO_REPORT,

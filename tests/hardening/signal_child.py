@@ -26,8 +26,8 @@ from PySide6.QtCore import QTimer
 
 from modeller.cli import main
 from modeller.model import dumps_design
-from modeller.ui import lifecycle
-from modeller.ui.app import application
+from modeller.ui.window import lifecycle
+from modeller.ui.window.app import application
 
 if hasattr(signal, "SIGUSR1"):  # the test asks for every thread's stack when the app hangs
     faulthandler.register(signal.SIGUSR1, all_threads=True)

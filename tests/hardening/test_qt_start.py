@@ -21,9 +21,9 @@ def test_missing_xcb_libraries_are_named_in_one_line(monkeypatch: pytest.MonkeyP
     def no_gui(_files: list[str]) -> int:
         raise AssertionError("the GUI must not be started without its libraries")
 
-    import modeller.ui.app
+    import modeller.ui.window.app
 
-    monkeypatch.setattr(modeller.ui.app, "run", no_gui)
+    monkeypatch.setattr(modeller.ui.window.app, "run", no_gui)
     code = cli.main([])
     out, err = capsys.readouterr()
     lines = [ln for ln in err.splitlines() if ln.strip()]

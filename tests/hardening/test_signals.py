@@ -104,7 +104,7 @@ class App:
 
 
 def _recoveries(monkeypatch, config: Path):  # noqa: ANN001, ANN202
-    from modeller.ui.files import find_recoveries
+    from modeller.ui.files.saving import find_recoveries
 
     monkeypatch.setenv("MODELLER_CONFIG_DIR", str(config))
     return find_recoveries()

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from ..commands import SetLinkExtraCommand, SetNodeFieldsCommand, SetSettingsExtraCommand
+from ..editing.commands import SetLinkExtraCommand, SetNodeFieldsCommand, SetSettingsExtraCommand
 from .tidy import tidy_changes
 
 

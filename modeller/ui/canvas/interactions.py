@@ -1,7 +1,7 @@
 """One class per mouse gesture, so the scene's event handlers stay thin.
 
 A gesture starts on a mouse press (the scene picks which), receives the moves,
-and on release asks the :class:`~modeller.ui.editor.Editor` for exactly one undo
+and on release asks the :class:`~modeller.ui.editing.editor.Editor` for exactly one undo
 command. While it runs it may move items as a preview; the model is only changed
 on release, and the scene then syncs the items to the model.
 """
@@ -24,7 +24,7 @@ from ...model import Design, link_problem
 from ...model import geometry as geo
 from ...render.items.link import arrow_path, clip_to_rect
 from ...render.items.note import INSET, note_text
-from ..commands import SetNodeFieldsCommand
+from ..editing.commands import SetNodeFieldsCommand
 from . import style
 from .items import ChipItem, ContainerItem, NodeItem, NoteItem
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from ...model import Design, Role
 from ...model import geometry as geo
 from ...render.scene import LABEL_LIMIT, MARGIN, BoxItem, DiagramScene  # noqa: F401
-from ..editor import KIND_MIME, Editor
+from ..editing.editor import KIND_MIME, Editor
 from . import style
 from .interactions import (
     ChipInteraction,

@@ -76,7 +76,7 @@ def dialogs(monkeypatch) -> Dialogs:  # noqa: ANN001
 
 
 def make_window(qtbot, analyze=None, autosave: bool = False, delay_ms: int = 20):  # noqa: ANN001, ANN201
-    from modeller.ui.main_window import MainWindow
+    from modeller.ui.window.main_window import MainWindow
 
     w = MainWindow(analyze=analyze, autosave=autosave, analysis_delay_ms=delay_ms)
     qtbot.addWidget(w, before_close_func=_quiet_close)

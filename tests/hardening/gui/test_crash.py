@@ -28,9 +28,9 @@ from PySide6.QtCore import QSysInfo
 from PySide6.QtWidgets import QMessageBox
 
 from modeller.model import design_to_dict, dumps_design, load_design, loads_design
-from modeller.ui import app as ui_app
-from modeller.ui.files import find_recoveries, recovery_dir, write_text
-from modeller.ui.locks import lock_path
+from modeller.ui.files.locks import lock_path
+from modeller.ui.files.saving import find_recoveries, recovery_dir, write_text
+from modeller.ui.window import app as ui_app
 
 from .conftest import EXAMPLES, make_window
 
@@ -47,8 +47,8 @@ from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 import modeller.ui
 from modeller.model import dumps_design
-from modeller.ui import locks
-from modeller.ui.main_window import MainWindow
+from modeller.ui.files import locks
+from modeller.ui.window.main_window import MainWindow
 from hardening.gui.edits import RandomEdits
 
 design_path, side, mode, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -103,7 +103,7 @@ else:  # "stream": an edit every 15 ms until killed, every state logged before a
 WRITER = r'''
 import sys
 from PySide6.QtCore import QCoreApplication
-from modeller.ui.files import write_text
+from modeller.ui.files.saving import write_text
 target, a, b = sys.argv[1:4]
 texts = [open(a, encoding="utf-8").read(), open(b, encoding="utf-8").read()]
 print("GO", flush=True)

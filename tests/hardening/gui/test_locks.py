@@ -13,8 +13,8 @@ from PySide6.QtCore import QSysInfo
 from PySide6.QtWidgets import QApplication
 
 from modeller.model import load_design
-from modeller.ui import locks
-from modeller.ui.locks import ACQUIRED, BUSY, DesignLock, lock_path
+from modeller.ui.files import locks
+from modeller.ui.files.locks import ACQUIRED, BUSY, DesignLock, lock_path
 
 from .conftest import EXAMPLES, make_window
 

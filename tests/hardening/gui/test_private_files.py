@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from modeller.model import load_design, save_design
-from modeller.ui.files import find_recoveries, recovery_dir, write_bytes, write_text
+from modeller.ui.files.saving import find_recoveries, recovery_dir, write_bytes, write_text
 
 from ..helpers import hang_guard
 from .conftest import EXAMPLES, make_window
@@ -35,7 +35,7 @@ def test_a_planted_symlink_is_replaced_never_written_through(tmp_path: Path, wri
     link.symlink_to(victim)
     design = load_design(EXAMPLES / "three-tier.arch.json")
     if writer == "gui":
-        from modeller.ui.files import save_design_file
+        from modeller.ui.files.saving import save_design_file
 
         save_design_file(design, link)  # was: QSaveFile wrote into victim.txt
     else:

@@ -1,6 +1,6 @@
 """The folder the Open dialog starts in: the one a design was last opened from or saved to.
 
-Kept in the app's settings (QSettings, see :func:`modeller.ui.files.settings`), so it
+Kept in the app's settings (QSettings, see :func:`modeller.ui.files.saving.settings`), so it
 outlives the window and the session.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .files import settings
+from .saving import settings
 
 LAST_FOLDER_KEY = "files/last_folder"
 

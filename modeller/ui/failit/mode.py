@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..formatting import fmt_percent, fmt_util
-from ..model import KIND_LABELS, Design, Role
-from .badges import BAD, GOOD, WARN, Badge, utilization_level
-from .canvas import style
+from ...formatting import fmt_percent, fmt_util
+from ...model import KIND_LABELS, Design, Role
+from ...render.badges import BAD, GOOD, WARN, Badge, utilization_level
+from ..canvas import style
 from .zone_check import HOT_COLOUR, OUTCOME_COLOURS, ZoneCheckPanel, outcome_of
 
 SHORTCUT = "F"

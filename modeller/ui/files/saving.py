@@ -33,8 +33,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from ..model import Design, DesignError, atomic_write_bytes, dumps_design, load_design
-from ..model.io import read_file_bounded
+from ...model import Design, DesignError, atomic_write_bytes, dumps_design, load_design
+from ...model.io import read_file_bounded
 
 ORGANISATION = "Modeller"
 APPLICATION = "Modeller"

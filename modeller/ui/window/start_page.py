@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import DesignError, load_design
-from ..model.templates import Template, list_templates
+from ...model import DesignError, load_design
+from ...model.templates import Template, list_templates
 
 THUMB_W, THUMB_H = 240, 150
 SETTING_KEY = "startPage/showAtStartup"
@@ -82,8 +82,8 @@ def render_thumbnail(path: str | Path, width: int = THUMB_W, height: int = THUMB
 
 
 def _draw_design(design: Any, pm: QPixmap) -> None:
-    from .canvas.scene import DesignScene
-    from .editor import Editor
+    from ..canvas.scene import DesignScene
+    from ..editing.editor import Editor
 
     width, height = pm.width(), pm.height()
     editor = Editor(design)
@@ -268,14 +268,14 @@ class StartPage(QFrame):
 
 
 def show_at_startup() -> bool:
-    from .files import settings
+    from ..files.saving import settings
 
     value = settings().value(SETTING_KEY, True)
     return value not in (False, "false", "0", 0)
 
 
 def set_show_at_startup(on: bool) -> None:
-    from .files import settings
+    from ..files.saving import settings
 
     s = settings()
     s.setValue(SETTING_KEY, bool(on))

@@ -9,11 +9,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ..files.paths import icon_path
+from ..files.saving import APPLICATION, ORGANISATION, Recovery, find_recoveries
 from . import lifecycle
 from .crashlog import install_crash_reporter, log, versions_line
-from .files import APPLICATION, ORGANISATION, Recovery, find_recoveries
 from .main_window import MainWindow
-from .paths import icon_path
 
 
 def application(argv: list[str] | None = None) -> QApplication:

@@ -36,7 +36,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
-from ..interrupts import interrupted_early
+from ...interrupts import interrupted_early
 from .crashlog import flush_logging, log, main_windows
 
 SIGNALS = [s for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s)]
@@ -64,7 +64,7 @@ def end_window(window: Any, stop_workers: bool = True) -> bool:
     workers stopped (``stop_workers``: waiting for what runs). Returns True when it had
     unsaved changes. A window that was closed normally is left alone; calling it again
     only writes edits made since."""
-    from .locks import release_locks
+    from ..files.locks import release_locks
 
     saver = getattr(window, "autosaver", None)
     again = getattr(window, "_ended_quietly", False)
@@ -267,7 +267,7 @@ class Lifecycle(QObject):
 
     @Slot()
     def _on_about_to_quit(self) -> None:
-        from .locks import release_locks
+        from ..files.locks import release_locks
 
         end_all("Quit" if self.code is None else "Exit")
         for w in main_windows():

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from ..model import Design, Link, Node
+from ...model import Design, Link, Node
 
 
 class DesignCommand(QUndoCommand):

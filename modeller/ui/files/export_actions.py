@@ -19,8 +19,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
 
-from ..model import Design, DesignError
-from .files import settings, write_bytes
+from ...model import Design, DesignError
+from .saving import settings, write_bytes
 
 LAST_DIR_KEY = "export/last_dir"
 MAX_GUESSES_SHOWN = 20
@@ -126,7 +126,7 @@ class ExportActions(QObject):
             return analysis.last_report, ""
         if not design.clients():
             return None, "the design has no client yet (a client sends the requests)"
-        from .worker import default_analyze
+        from ..window.worker import default_analyze
 
         try:
             with _busy():
@@ -162,7 +162,7 @@ class ExportActions(QObject):
 
         Returns the path written, or None when cancelled or refused (the reason is shown).
         """
-        from ..export import export_bytes
+        from ...export import export_bytes
 
         w = self.window
         if path is None:
@@ -188,7 +188,7 @@ class ExportActions(QObject):
 
     def import_drawio(self, path: str | None = None) -> Design | None:
         """Open a draw.io diagram as a new, untitled design and list what was guessed."""
-        from ..export import import_drawio
+        from ...export import import_drawio
 
         w = self.window
         if path is None:

@@ -248,7 +248,7 @@ class LockKeeper(QObject):
 
     def _open_copy(self, path: str) -> None:
         """Show the file as an untitled design (saving it asks for a new name)."""
-        from ..model import DesignError, load_design
+        from ...model import DesignError, load_design
 
         w = self._window()
         if w is None:

@@ -27,27 +27,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import Design, DesignError, load_design
+from ...model import Design, DesignError, load_design
+from ..canvas.arrange import install_arrange
+from ..canvas.scene import DesignScene
+from ..canvas.view import CanvasView, design_files
+from ..editing.editor import FRAGMENT_MIME, Editor
+from ..editing.presets_ui import install_presets
+from ..failit.mode import install_failit
+from ..files.export_actions import install_export_actions
+from ..files.folders import last_folder, remember_folder
+from ..files.locks import check_and_lock, release_locks
+from ..files.paths import examples_dir, icon_path
+from ..files.saving import Autosaver, RecentFiles, Recovery, save_design_file
+from ..insights.panel import InsightsPanel
+from ..panels.fields import plural
+from ..panels.palette import Palette
+from ..panels.properties import PropertiesPanel
+from ..panels.suggest import install_suggest
 from .banner import Banner
-from .canvas.arrange import install_arrange
-from .canvas.scene import DesignScene
-from .canvas.view import CanvasView, design_files
 from .crashlog import install_diagnostics
-from .editor import FRAGMENT_MIME, Editor
-from .export_actions import install_export_actions
-from .failit import install_failit
-from .fields import plural
-from .files import Autosaver, RecentFiles, Recovery, save_design_file
-from .folders import last_folder, remember_folder
 from .help import install_help
-from .insights.panel import InsightsPanel
-from .locks import check_and_lock, release_locks
-from .palette import Palette
-from .paths import examples_dir, icon_path
-from .presets_ui import install_presets
-from .properties import PropertiesPanel
 from .start_page import install_start_page
-from .suggest import install_suggest
 from .worker import AnalysisController, AnalyzeFn
 
 FILE_FILTER = "Modeller designs (*.arch.json);;JSON files (*.json);;All files (*)"
@@ -633,7 +633,7 @@ class MainWindow(QMainWindow):
             "Arrow keys nudge (Shift: 1 px) · Ctrl+D duplicates · Ctrl+Shift+H fits the view."))
 
     def _show_about(self) -> None:
-        from .. import __version__
+        from ... import __version__
 
         QMessageBox.about(self, "About Modeller",
                           f"Modeller {__version__}\nSketch an architecture; see its availability, "

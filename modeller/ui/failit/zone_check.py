@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..formatting import fmt_percent, fmt_util
-from ..model import Design
-from .canvas import style
+from ...formatting import fmt_percent, fmt_util
+from ...model import Design
+from ..canvas import style
 
 COLUMNS = ["Zone / region", "Losing it", "Hot / overloaded", "P(sys | down)"]
 SURVIVES_COLOUR, DROPS_COLOUR, OVERLOAD_COLOUR = "#166534", "#991b1b", "#92400e"

@@ -31,11 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..formatting import fmt_duration, fmt_headroom, fmt_money, fmt_ms, fmt_nines, fmt_percent
-from ..model import Design
-from .commands import SetNodeFieldsCommand
-from .insights.base import ChartStyle, ChartWidget, FmtAxis, esc
-from .insights.sweep_worker import JobCancelled, SweepWorker
+from ...formatting import fmt_duration, fmt_headroom, fmt_money, fmt_ms, fmt_nines, fmt_percent
+from ...model import Design
+from ..editing.commands import SetNodeFieldsCommand
+from ..insights.base import ChartStyle, ChartWidget, FmtAxis, esc
+from ..insights.sweep_worker import JobCancelled, SweepWorker
 
 HIGHLIGHT = QColor("#d97706")  # amber: "this option changes me"
 PROGRESS_AFTER_MS = 1000  # searches shorter than this show no progress bar
@@ -51,7 +51,7 @@ class _Progress(QObject):
 
 def recommend_job(design: Design, progress: _Progress):  # noqa: ANN201
     def run(cancelled):  # noqa: ANN001, ANN202
-        from ..analysis.recommend import SearchCancelled, recommend
+        from ...analysis.recommend import SearchCancelled, recommend
 
         try:
             return recommend(design, progress=progress.step.emit, cancelled=cancelled)
@@ -62,7 +62,7 @@ def recommend_job(design: Design, progress: _Progress):  # noqa: ANN201
 
 def nines_job(design: Design, progress: _Progress):  # noqa: ANN201
     def run(cancelled):  # noqa: ANN001, ANN202
-        from ..analysis.recommend import SearchCancelled, nines_cost
+        from ...analysis.recommend import SearchCancelled, nines_cost
 
         try:
             return nines_cost(design, progress=progress.step.emit, cancelled=cancelled)
@@ -79,7 +79,7 @@ class OptionCard(QFrame):
 
     def __init__(self, option: Any, design: Design, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ..analysis.recommend import describe_change
+        from ...analysis.recommend import describe_change
 
         self.option = option
         self.setObjectName("optionCard")
@@ -507,7 +507,7 @@ class Suggest(QObject):
 
     def apply(self, option: Any) -> bool:
         """Push the option's changes as one undo step (refused when the design moved on)."""
-        from ..analysis.recommend import grouped_changes
+        from ...analysis.recommend import grouped_changes
 
         editor = self.window.editor  # type: ignore[attr-defined]
         design = editor.design

@@ -18,8 +18,8 @@ from PySide6.QtCore import QEvent, QMimeData, QObject, QPointF
 from PySide6.QtGui import QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from ..model import KIND_LABELS, Design, Node
-from ..model.presets import Preset, format_percent, get_preset, node_from_preset
+from ...model import KIND_LABELS, Design, Node
+from ...model.presets import Preset, format_percent, get_preset, node_from_preset
 from .editor import KIND_MIME, Editor, drop_rect
 
 PRESET_MIME = "application/x-modeller-preset"
@@ -60,7 +60,7 @@ def _free_name(design: Design, name: str) -> str:
 
 def new_preset_node(design: Design, preset: Preset, x: float, y: float,
                     visible: tuple[float, float, float, float] | None = None) -> Node:
-    """A node following ``preset`` at (x, y) (see :func:`~modeller.ui.editor.drop_rect`),
+    """A node following ``preset`` at (x, y) (see :func:`~modeller.ui.editing.editor.drop_rect`),
     with a fresh id and a unique short name."""
     nid = design.new_id(preset.kind.replace("_", "-"))
     left, top, w, h = drop_rect(preset.kind, x, y, visible)
@@ -105,7 +105,7 @@ def preset_differences(node: Node, preset: Preset) -> list[str]:
 
 def apply_command_changes(nodes: list[Node], preset: Preset) -> dict[str, dict[str, Any]]:
     """Per-node field changes applying ``preset`` to every node of its kind (for one command)."""
-    from ..model.presets import apply_preset
+    from ...model.presets import apply_preset
 
     return {n.id: apply_preset(n, preset) for n in nodes if n.kind == preset.kind}
 

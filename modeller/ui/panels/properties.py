@@ -2,7 +2,7 @@
 
 Fields depend on the kinds selected; with several nodes selected only the fields
 they share are shown, and an edit applies to all of them as one undo command.
-A value is parsed by :mod:`modeller.ui.fields` first: on failure the field turns
+A value is parsed by :mod:`modeller.ui.panels.fields` first: on failure the field turns
 red, the reason appears under it, and the Design is left untouched.
 """
 
@@ -32,14 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..analysis.report import nines
-from ..model import KIND_LABELS, MINUTES_PER_YEAR, Design, DesignError, Node, Role
-from ..model.io import MAX_CALLS, MAX_HOURS, check_node
-from ..model.kinds import FAILOVER_MODES
-from ..model.presets import Preset, format_percent, get_preset, presets_by_provider
+from ...analysis.report import nines
+from ...model import KIND_LABELS, MINUTES_PER_YEAR, Design, DesignError, Node, Role
+from ...model.io import MAX_CALLS, MAX_HOURS, check_node
+from ...model.kinds import FAILOVER_MODES
+from ...model.presets import Preset, format_percent, get_preset, presets_by_provider
+from ..editing.editor import Editor
+from ..editing.presets_ui import apply_command_changes, preset_differences
 from . import fields as F
-from .editor import Editor
-from .presets_ui import apply_command_changes, preset_differences
 
 COMPONENT = frozenset(k for k in KIND_LABELS if k not in ("client", "region", "zone"))
 ROUTERS = frozenset({"load_balancer", "dns"})
@@ -472,7 +472,7 @@ class SpreadPicker(QWidget):
         self._toggled(zone_id)
 
     def _toggled(self, zone_id: str) -> None:
-        from .commands import SetNodeFieldsCommand
+        from ..editing.commands import SetNodeFieldsCommand
 
         box = self.boxes[zone_id]
         on = box.checkState() != Qt.CheckState.Unchecked
@@ -805,7 +805,7 @@ class PropertiesPanel(QWidget):
 
     def apply_preset(self, preset_id: str) -> bool:
         """Apply a preset to every selected node of its kind as ONE undo step (False: nothing to do)."""
-        from .commands import SetNodeFieldsCommand
+        from ..editing.commands import SetNodeFieldsCommand
 
         preset = get_preset(preset_id)
         d = self.editor.design
@@ -987,7 +987,7 @@ class PropertiesPanel(QWidget):
             return
         who = d.nodes[next(iter(changes))].name if len(changes) == 1 else F.plural(len(changes), "node")
         shown = text.strip() or "blank"
-        from .commands import SetNodeFieldsCommand
+        from ..editing.commands import SetNodeFieldsCommand
 
         self.editor.push(SetNodeFieldsCommand(d, changes, f"Set {spec.label.lower()} of {who} to {shown}"))
         self._refresh(force=spec.key)  # show the value as understood (e.g. "720 h / 1 h")

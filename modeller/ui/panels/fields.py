@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any
 
-from .. import formatting as F
+from ... import formatting as F
 
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _PERCENT = re.compile(rf"^\s*({_NUM})\s*%\s*$")

@@ -8,7 +8,7 @@ from pathlib import Path
 def resources_dir() -> Path:
     """The ``resources/`` folder, via :mod:`modeller.resources` when it is available."""
     try:
-        from ..resources import resource_path
+        from ...resources import resource_path
     except ImportError:  # pragma: no cover - fallback for a partial checkout
         return Path(__file__).resolve().parents[2] / "resources"
     return resource_path()

@@ -2,7 +2,7 @@
 
 Both are dragged onto the canvas (or double-clicked to add at the centre of the view).
 A kind drag carries the kind; a preset drag carries the same kind payload plus the
-preset id (:func:`modeller.ui.presets_ui.preset_mime`), so the node arrives with the
+preset id (:func:`modeller.ui.editing.presets_ui.preset_mime`), so the node arrives with the
 preset's published figure and the properties panel can show where it came from.
 """
 
@@ -30,17 +30,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import KIND_LABELS, DesignError
-from ..model.presets import (
+from ...model import KIND_LABELS, DesignError
+from ...model.presets import (
     Preset,
     describe_source,
     format_percent,
     presets_by_provider,
     search_presets,
 )
-from .canvas import style
-from .editor import KIND_MIME
-from .presets_ui import PRESET_MIME, preset_mime
+from ..canvas import style
+from ..editing.editor import KIND_MIME
+from ..editing.presets_ui import PRESET_MIME, preset_mime
 
 GROUPS: list[tuple[str, list[str]]] = [
     ("Components", ["client", "service", "database", "cache", "queue", "storage", "external"]),

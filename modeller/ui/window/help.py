@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import KIND_LABELS
-from ..model.design import MINUTES_PER_YEAR
-from . import badges as B
-from .canvas import style
+from ...model import KIND_LABELS
+from ...model.design import MINUTES_PER_YEAR
+from ...render import badges as B
+from ..canvas import style
 
 TABS = ("start", "badges", "numbers", "keys")
 TAB_TITLES = {"start": "Getting started", "badges": "Badges and colours",

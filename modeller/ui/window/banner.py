@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from . import fields as F
+from ..panels import fields as F
 
 STATE_STYLES = {
     "ok": ("#f0fdf4", "#bbf7d0"),

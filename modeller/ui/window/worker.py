@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from ..model import Design, DesignError
+from ...model import Design, DesignError
 
 AnalyzeFn = Callable[[Design], Any]
 UNAVAILABLE = "Analysis unavailable: the engine is not installed"
@@ -26,7 +26,7 @@ def default_analyze(design: Design) -> Any:
     """The real engine's live pass (no simulation, no sweeps), imported lazily so the
     editor works while the engine is missing."""
     try:
-        from ..analysis import analyze
+        from ...analysis import analyze
     except ImportError as exc:
         raise _Unavailable(f"{UNAVAILABLE} ({exc})") from None
     try:

@@ -1,7 +1,7 @@
 """The editing operations behind every gesture and menu item, each one undo command.
 
 The scene's interactions and the main window's actions call these; they build
-commands from :mod:`modeller.ui.commands` and push them on the undo stack. This
+commands from :mod:`modeller.ui.editing.commands` and push them on the undo stack. This
 is the only place that decides *what* a gesture changes in the Design (orange's
 ``document/schemeedit.py`` plays the same part).
 """
@@ -18,9 +18,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..model import KIND_LABELS, Design, DesignError, Link, Node, design_from_dict, link_problem
-from ..model import geometry as geo
-from ..model.io import link_to_dict, node_to_dict
+from ...model import KIND_LABELS, Design, DesignError, Link, Node, design_from_dict, link_problem
+from ...model import geometry as geo
+from ...model.io import link_to_dict, node_to_dict
 from .commands import (
     AddLinkCommand,
     AddNodeCommand,

@@ -134,7 +134,7 @@ def flush_logging() -> None:
 
 # -- what a bug report needs -----------------------------------------------------------
 def versions() -> dict[str, str]:
-    from .. import __version__
+    from ... import __version__
 
     try:
         import PySide6

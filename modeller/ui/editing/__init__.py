@@ -1,0 +1,1 @@
+"""Editing the Design: undo commands, the editor behind every gesture and menu item, presets dropped in."""

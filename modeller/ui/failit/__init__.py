@@ -1,0 +1,1 @@
+""""Fail it" mode and the "Survives losing one zone?" panel."""

@@ -1,0 +1,1 @@
+"""The docked panels and their forms: properties (and the parsing of what is typed), palette, suggestions."""
