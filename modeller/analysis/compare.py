@@ -125,30 +125,51 @@ def _client_success(report: Report) -> float | None:
 
 
 def _summary_entries(report: Report) -> list[dict[str, Any]]:
-    """``resilience_summary`` as a list of dicts, wherever the report keeps it."""
+    """``resilience_summary`` (worst RTO / RPO per disruption type) as a list of dicts,
+    wherever and however the report keeps it (objects with ``to_dict``, dicts, a list)."""
     summary = getattr(report, "resilience_summary", None)
-    if summary is None:
+    if not summary:
         summary = (getattr(report, "extras", None) or {}).get("resilience_summary")
-    if summary is None:
+    if not summary:
         return []
+
+    def as_dict(v: Any) -> dict[str, Any]:
+        if isinstance(v, dict):
+            return v
+        to_dict = getattr(v, "to_dict", None)
+        return to_dict() if callable(to_dict) else dict(getattr(v, "__dict__", {}))
+
     if isinstance(summary, dict):
-        items = [dict(v, disruption=k) if isinstance(v, dict) else getattr(v, "__dict__", {})
-                 for k, v in summary.items()]
-    elif isinstance(summary, (list, tuple)):
-        items = [v if isinstance(v, dict) else getattr(v, "__dict__", {}) for v in summary]
-    else:
-        return []
-    return [i for i in items if isinstance(i, dict)]
+        return [as_dict(v) for v in summary.values()]
+    if isinstance(summary, (list, tuple)):
+        return [as_dict(v) for v in summary]
+    return []
 
 
-def _worst(entries: list[dict[str, Any]], key: str) -> float | None:
-    """The largest figure over disruption types; a type that has the key but null (RPO
-    "everything") is infinite; None when no entry has the key."""
-    found = [e for e in entries if key in e]
-    if not found:
-        return None
-    values = [math.inf if e[key] is None else float(e[key]) for e in found
-              if e[key] is None or isinstance(e[key], (int, float))]
+def _worst_rto(entries: list[dict[str, Any]]) -> float | None:
+    """The largest RTO (minutes) over disruption types; None when none is given."""
+    values = []
+    for e in entries:
+        v = e.get("worst_rto_minutes", e.get("rto_minutes"))
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            values.append(float(v))
+    return max(values) if values else None
+
+
+def _worst_rpo(entries: list[dict[str, Any]]) -> float | None:
+    """The largest RPO (seconds) over disruption types: "everything" (``rpo_everything``,
+    or a plain ``rpo_seconds`` of null) is infinite; None when no type gives one."""
+    values = []
+    for e in entries:
+        if e.get("rpo_everything"):
+            values.append(math.inf)
+        elif "worst_rpo_seconds" in e:
+            v = e["worst_rpo_seconds"]
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                values.append(float(v))
+        elif "rpo_seconds" in e:
+            v = e["rpo_seconds"]
+            values.append(math.inf if v is None else float(v))
     return max(values) if values else None
 
 
@@ -169,8 +190,8 @@ def read_values(report: Report) -> tuple[dict[str, Any], list[str]]:
         "nines": s.nines,
         "downtime_minutes_per_year": s.downtime_minutes_per_year,
         "success_ratio": _client_success(report),
-        "rto_minutes": _worst(entries, "rto_minutes"),
-        "rpo_seconds": _worst(entries, "rpo_seconds"),
+        "rto_minutes": _worst_rto(entries),
+        "rpo_seconds": _worst_rpo(entries),
         "cost_month": s.cost_month,
         "headroom": s.headroom,
         "p99_ms": _p99(report),

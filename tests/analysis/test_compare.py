@@ -92,7 +92,8 @@ def test_rows_without_figures_are_left_out_and_new_report_keys_are_read() -> Non
     design = loads_design(json.dumps(DESIGN))
     cmp = compare_variants(design)
     keys = [r.key for r in cmp.rows]
-    assert "rto_minutes" not in keys or any(o.values["rto_minutes"] is not None for o in cmp.options)
+    for key in ("success_ratio", "rto_minutes", "rpo_seconds"):  # present once reported
+        assert (key in keys) == any(o.values[key] is not None for o in cmp.options)
     # a report carrying success ratios and a resilience summary (issue 12's keys)
     report = exact(design.variant("Two"))
     for c in report.clients.values():
@@ -108,6 +109,19 @@ def test_rows_without_figures_are_left_out_and_new_report_keys_are_read() -> Non
     listed = SimpleNamespace(**vars(report))
     listed.resilience_summary = [{"disruption": "zone", "rto_minutes": 5, "rpo_seconds": 30}]
     assert read_values(listed)[0]["rpo_seconds"] == 30.0  # type: ignore[arg-type]
+    # the report's own ResilienceSummary objects (worst per disruption type)
+    from modeller.analysis.report import ResilienceSummary
+
+    real = SimpleNamespace(**vars(report))
+    real.resilience_summary = {
+        "hardware": ResilienceSummary("hardware", 2, 0.0, None, 0.0, None),
+        "zone": ResilienceSummary("zone", 1, 62.0, "za", 5.0, "db"),
+        "region": ResilienceSummary("region", 1, 30.0, None, None, None, rpo_everything=False),
+    }
+    v = read_values(real)[0]  # type: ignore[arg-type]
+    assert (v["rto_minutes"], v["rpo_seconds"]) == (62.0, 5.0)
+    real.resilience_summary["region"].rpo_everything = True
+    assert math.isinf(read_values(real)[0]["rpo_seconds"])  # type: ignore[arg-type]
 
 
 def test_two_files(tmp_path: Path) -> None:
