@@ -42,6 +42,7 @@ from ..model import (
     design_from_dict,
     is_container,
 )
+from ..model.geometry import all_rects, default_size, grow_to_fit
 from ..model.io import node_to_dict, read_file_bounded
 from ..model.kinds import is_box
 from ..model.presets import Preset, get_preset, presets_by_provider
@@ -822,6 +823,7 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
     kinds: dict[str, str] = {}
     names: dict[str, str] = {}
     meaning: dict[str, str] = {}  # boxes: region / zone / spread / group
+    icons: set[str] = set()  # cells drawn with a library icon (icon-sized, label outside)
     how: dict[str, tuple[str, str, ShapeEntry | None]] = {}  # cid -> (how, why, entry)
     for cid in sorted(candidates, key=lambda k: (depth[k], candidates[k].order)):
         c = candidates[cid]
@@ -835,6 +837,8 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
             notes.append(f'"{_q(label)}": named by the text written beside it')
         name = ours.get("name") if isinstance(ours.get("name"), str) and ours.get("name") else label
         lib_names = shape_names(c.style, c.tokens)
+        if any(n.startswith(("mxgraph.", "img/lib/")) for n in lib_names):
+            icons.add(cid)
         if icon is not None:
             lib_names += [n for n in shape_names(icon.style, icon.tokens) if n not in lib_names]
         domain = anc[cid]
@@ -1004,6 +1008,7 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
                 provider_box.setdefault(p.kind, p)
 
     nodes_out: list[dict[str, Any]] = []
+    resized: list[str] = []  # icons that became Modeller-sized parts
     place_of: dict[int, str] = {}
     known_zones = {node_id[k] for k in candidates if is_container(kinds[k])}  # once, not per node
     for cid in order:
@@ -1017,6 +1022,13 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
         default = CONTAINER_SIZE.get(kind, NODE_SIZE)
         if cid in spread_of:
             d["x"], d["y"] = round(x + 10.0, 6), round(y + 30.0, 6)  # a part, not the box
+        elif not ours and cid in icons and not is_box(kind) and c.w is not None \
+                and c.h is not None:
+            # an icon is icon-sized with its name under it: the part gets Modeller's own
+            # size (room for its name and badges), centred where the icon was
+            nw, nh = default_size(kind)
+            d["x"], d["y"] = round(x + c.w / 2 - nw / 2, 6), round(y + c.h / 2 - nh / 2, 6)
+            resized.append(node_id[cid])
         elif c.w is not None and c.h is not None and not (auto and (c.w, c.h) == default):
             d["w"], d["h"] = round(c.w, 6), round(c.h, 6)
         if container_of[cid] is not None:
@@ -1117,7 +1129,7 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
     data["nodes"] = nodes_out
     data["links"] = links_out
     try:
-        return design_from_dict(data)
+        design = design_from_dict(data)
     except DesignError as err:
         m = re.match(r'nodes\[(\d+)\](?: "[^"]*")?(?:\.(\w+))?', err.place or "")
         place = err.place
@@ -1128,6 +1140,24 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
         if m:
             fix = f"{fix} (in draw.io: select the shape, Edit > Edit Data)"
         raise DesignError(err.problem, place=place, fix=fix, file=source) from None
+    if not own_file:
+        _fit_boxes(design, resized)
+    return design
+
+
+def _fit_boxes(design: Design, resized: list[str]) -> None:
+    """Grow the boxes around icons that became Modeller-sized parts (larger than the
+    icons) so they still hold them: the same rule the canvas applies after a drop."""
+    boxes = sorted({n for nid in resized for n in design.enclosing(nid)})
+    if not boxes or len(design.nodes) > GROW_LIMIT:
+        return
+    rects = all_rects(design)
+    for nid, fields in grow_to_fit(design, boxes, rects).items():
+        for key, value in fields.items():
+            setattr(design.nodes[nid], key, round(float(value), 6))
+
+
+GROW_LIMIT = 2_000  # nodes; growing boxes walks every box's children (boxes x nodes)
 
 
 def _index(c: _Cell) -> float:

@@ -103,7 +103,7 @@ def infer_client(nodes: list[dict[str, Any]], links: list[dict[str, Any]],
     Entry points are the parts no edge points to that send at least one request (every
     part when no edge is drawn at all: then the guessed client needs every part). The
     client sends one request to each; it is named "Users (guessed)" and carries
-    ``"guessed": true`` so the file says so.
+    ``"guessed": true`` so the file says so. It is placed left of the whole drawing.
     """
     comps = [d for d in nodes if d["id"] in component]
     if not comps:
@@ -128,7 +128,8 @@ def infer_client(nodes: list[dict[str, Any]], links: list[dict[str, Any]],
         i += 1
     wanted = set(entries)
     first = [d for d in comps if d["id"] in wanted]
-    x = min(float(d.get("x", 0.0)) for d in first) - 260.0
+    # left of the whole drawing (boxes too), level with the parts it calls
+    x = min(float(d.get("x", 0.0)) for d in nodes) - 260.0
     y = sum(float(d.get("y", 0.0)) for d in first) / len(first)
     node = {"id": node_id, "kind": "client", "name": "Users (guessed)", "x": round(x, 6),
             "y": round(y, 6), "guessed": True}

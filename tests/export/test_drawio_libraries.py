@@ -79,6 +79,13 @@ def test_cloud_fixture_kinds_presets_containers_spread_and_numbers(
     assert (n["orders-db"].kind, n["orders-db"].preset, n["orders-db"].parent) == \
         ("database", db, zones[0])
     assert (n["images"].kind, n["images"].preset) == ("storage", store)
+    # icons become Modeller-sized parts centred where the icon was (78 px icon at x=900 in
+    # the region: centre 939), and the boxes grow to keep holding them
+    from modeller.model.geometry import node_rect
+    lb_rect, region_rect = node_rect(n["front-lb"]), node_rect(regions[0])
+    assert n["front-lb"].w is None and lb_rect[0] + lb_rect[2] / 2 == 939.0
+    assert region_rect[0] <= lb_rect[0] and lb_rect[0] + lb_rect[2] <= region_rect[0] + region_rect[2]
+    assert region_rect[1] <= lb_rect[1]
     assert (n["thumbnailer"].kind, n["thumbnailer"].preset) == ("service", None)
     # the network box is a group: it holds the zones but fails nothing
     groups = [g for g in n.values() if g.kind == "group"]
