@@ -106,6 +106,7 @@ class Editor(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(500)
         self._design = design if design is not None else Design()
+        self._document: Design | None = None  # the base while a variant is shown (ui/variants)
         self.paste_count = 0
         # the scene rectangle the canvas shows (x, y, w, h), set by the window: a dropped
         # region or zone is kept inside it
@@ -115,10 +116,24 @@ class Editor(QObject):
     def design(self) -> Design:
         return self._design
 
+    @property
+    def document(self) -> Design:
+        """The design the file holds, with its variants: the shown design, or the base
+        while a variant of it is shown (what Save and autosave write)."""
+        return self._document if self._document is not None else self._design
+
+    def show_design(self, design: Design, document: Design) -> None:
+        """Show another option of the same document (a variant, or the base again) without
+        clearing the undo history (ui/variants: switching is itself an undo step)."""
+        self._design = design
+        self._document = None if design is document else document
+        self.designReplaced.emit(design)
+
     def set_design(self, design: Design) -> None:
         """Replace the whole document (open, new, recover): the undo history starts afresh."""
         self.undo_stack.clear()
         self._design = design
+        self._document = None
         self.paste_count = 0
         self.designReplaced.emit(design)
 

@@ -303,7 +303,7 @@ class Autosaver(QObject):
         if not self.needed():
             self.discard()
             return False
-        design = self.editor.design
+        design = getattr(self.editor, "document", self.editor.design)  # with its variants
         key = (self._generation, design.revision)
         if key == self._written and self.path.exists():
             return False

@@ -44,6 +44,7 @@ from ..panels.fields import plural
 from ..panels.palette import Palette
 from ..panels.properties import PropertiesPanel
 from ..panels.suggest import install_suggest
+from ..variants import install_variants
 from .banner import Banner
 from .crashlog import install_diagnostics
 from .help import install_help
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         install_help(self)
         install_suggest(self)
         install_arrange(self)  # Arrange ▸ Tidy Layout, link routing, alignment guides
+        install_variants(self)  # variant bar, Compare, presentation mode (F5)
         install_diagnostics(self)  # Help ▸ Show Log Folder, Copy Diagnostics
         self._dock_toggles.insertAction(self.failit.action, zones.toggleViewAction())
         self._status()
@@ -560,7 +562,7 @@ class MainWindow(QMainWindow):
         if not check_and_lock(self, path, saving=True):
             return False
         try:
-            save_design_file(self.editor.design, path)
+            save_design_file(self.editor.document, path)  # the base and its variants
         except OSError as exc:
             self.show_error("Cannot save the design", str(exc))
             return False
