@@ -14,6 +14,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..model import Design, DesignError, Role
+from ..model.reliability import (
+    bad_change_minutes,
+    bad_change_probability,
+    bad_changes_per_year,
+    first_wave,
+    has_change_risk,
+)
 from ..model.validation import dependency_cycle
 
 EPS = 1e-9
@@ -57,9 +64,39 @@ class CNode:
     pool_rule: PoolRule | None = None
     floor: int = 1  # min_healthy int (a floor), else 1
     failover_p: float = 0.0  # P(in a failover window) — an independent event
+    # (4b) P(in a bad-change window), an independent event; the replica groups it takes
+    # down (empty: every group, as an all-at-once rollout does)
+    change_p: float = 0.0
+    change_groups: tuple[int, ...] = ()
     load: float = 0.0  # nominal, all healthy
     direct_load: float = 0.0  # from non-router callers: checked at the node itself
     active_passive: bool = False
+
+    @property
+    def change_all(self) -> bool:
+        """A bad change takes every replica down (all-at-once, or one wave holds all)."""
+        return self.change_p > 0 and (not self.change_groups
+                                      or len(self.change_groups) == len(self.groups))
+
+    @property
+    def wave_p(self) -> float:
+        """P(a bad change has taken down the first wave only) — 0 unless a wave rollout
+        leaves some replicas outside the first wave."""
+        return 0.0 if self.change_all else self.change_p
+
+    @property
+    def window_p(self) -> float:
+        """P(in a window that takes the whole node down): a failover window, or a bad
+        change that hits every replica (independent events): pf + pc - pf pc."""
+        pf = self.failover_p
+        pc = self.change_p if self.change_all else 0.0
+        return pf + pc - pf * pc
+
+    def wave_replicas(self) -> int:
+        """Replicas in the first wave of a wave rollout (0 when none)."""
+        if self.wave_p <= 0:
+            return 0
+        return sum(self.groups[i][1] for i in self.change_groups)
 
     @property
     def total_capacity(self) -> float | None:
@@ -158,7 +195,7 @@ class Compiled:
 def _topological(design: Design, ids: list[str]) -> list[str]:
     indeg = {i: 0 for i in ids}
     out: dict[str, list[str]] = {i: [] for i in ids}
-    for lk in design.links:
+    for lk in design.flow_links():  # (4b) a replicates link carries no load, no dependency
         if lk.source in indeg and lk.target in indeg:
             out[lk.source].append(lk.target)
             indeg[lk.target] += 1
@@ -257,6 +294,34 @@ def _failover_probability(design: Design, nid: str, pool: list[str],
     return p
 
 
+def _bad_change(design: Design, n, cn: CNode, ancestors: dict[str, list[str]],  # type: ignore[no-untyped-def]
+                warnings: list[str]) -> None:
+    """(4b) A bad change: deploys/month x 12 x CFR x window / 525,960 of the time the
+    node is inside one (an independent event). All-at-once takes every replica down; a
+    wave rollout only the replicas of the first wave (``model.reliability.first_wave``),
+    i.e. the placement groups holding them. Never capped silently."""
+    if not has_change_risk(n):
+        return
+    p = bad_change_probability(n, design.settings.default_mttr_hours)
+    if p >= 1.0:
+        warnings.append(f"{n.name} is inside a bad-change window all the time "
+                        f"({bad_changes_per_year(n):g} bad changes a year, each "
+                        f"{bad_change_minutes(n, design.settings.default_mttr_hours):g} min): "
+                        "deploy less often, fail fewer changes or roll back faster")
+        p = 1.0
+    elif p > 0.01:
+        warnings.append(f"{n.name} spends {p:.1%} of the time inside bad-change windows: "
+                        "deploy less often, fail fewer changes or roll back faster")
+    cn.change_p = p
+    wave = set(first_wave(design, n))
+    if len(wave) >= n.replicas or not n.spread:
+        return
+    place_of = [frozenset([z, *ancestors[z]])
+                for z in (n.spread[i % len(n.spread)] for i in range(n.replicas))]
+    index = {g: i for i, (g, _) in enumerate(cn.groups)}
+    cn.change_groups = tuple(sorted({index[place_of[i]] for i in wave}))
+
+
 def _target_utilization(design: Design, warnings: list[str]) -> float:
     raw = design.settings.extra.get("target_utilization", DEFAULT_TARGET_UTILIZATION)
     if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw) \
@@ -277,7 +342,7 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
     comp_ids = [n.id for n in design.components()]
     order = _topological(design, comp_ids)
     links_from: dict[str, list] = {nid: [] for nid in order}
-    for lk in design.links:  # links between parts only: a note is never analysed
+    for lk in design.flow_links():  # parts only (a note is never analysed), no replication
         if lk.source in links_from and lk.target in links_from:
             links_from[lk.source].append(lk)
     ancestors = {nid: design.ancestors(nid) for nid in design.nodes}
@@ -337,6 +402,7 @@ def compile_design(design: Design, demand_scale: float = 1.0) -> Compiled:
         if cn.role is Role.ROUTER:
             cn.pool_rule = _pool_rule(design, n, cn, warnings)
         cn.failover_p = _failover_probability(design, nid, cn.pool, warnings)
+        _bad_change(design, n, cn, ancestors, warnings)
     compiled.profiles = [nominal]
     compiled._profile_index = {nominal.key: 0}
     return compiled

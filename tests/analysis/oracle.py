@@ -43,6 +43,8 @@ class _Model:
     # node id -> list of (replica component index, containers around it)
     replicas: dict[str, list[tuple[int, frozenset[str]]]]
     failover_index: dict[str, int]
+    # (4b) node id -> (component index of its bad-change event, replica indices it takes down)
+    change_index: dict[str, tuple[int, frozenset[int]]]
 
 
 def _build(design: Design) -> _Model:
@@ -56,6 +58,7 @@ def _build(design: Design) -> _Model:
                                     c.replica_unavailability))
     replicas: dict[str, list[tuple[int, frozenset[str]]]] = {}
     failover_index: dict[str, int] = {}
+    change_index: dict[str, tuple[int, frozenset[int]]] = {}
     for nid, cn in compiled.nodes.items():
         if cn.role is Role.SOURCE:
             continue
@@ -74,10 +77,19 @@ def _build(design: Design) -> _Model:
             failover_index[nid] = len(components)
             components.append(Component(f"{nid} failover window", 1.0 - cn.failover_p,
                                         cn.failover_p))
+        if cn.change_p > 0:  # (4b) a bad change: every replica, or the first wave's groups
+            hit: set[int] = set()
+            start = 0
+            for gi, (_place, count) in enumerate(cn.groups):
+                if cn.change_all or gi in cn.change_groups:
+                    hit.update(range(start, start + count))
+                start += count
+            change_index[nid] = (len(components), frozenset(hit))
+            components.append(Component(f"{nid} bad change", 1.0 - cn.change_p, cn.change_p))
     if len(components) > MAX_COMPONENTS:
         raise ValueError(f"the oracle enumerates 2^n worlds; {len(components)} components "
                          f"is more than {MAX_COMPONENTS}")
-    return _Model(compiled, components, container_index, replicas, failover_index)
+    return _Model(compiled, components, container_index, replicas, failover_index, change_index)
 
 
 def count_components(design: Design) -> int:
@@ -86,7 +98,7 @@ def count_components(design: Design) -> int:
     n = len(compiled.containers)
     for cn in compiled.nodes.values():
         if cn.role is not Role.SOURCE:
-            n += cn.replicas + (1 if cn.failover_p > 0 else 0)
+            n += cn.replicas + (1 if cn.failover_p > 0 else 0) + (1 if cn.change_p > 0 else 0)
     return n
 
 
@@ -105,7 +117,10 @@ def _world(model: _Model, state: Sequence[bool]) -> tuple[dict[str, bool], dict[
             serve[nid] = all(serve[d] for d in cn.deps)
             continue
         up = 0
-        for idx, place in model.replicas[nid]:
+        change = model.change_index.get(nid)
+        for r, (idx, place) in enumerate(model.replicas[nid]):
+            if change is not None and not state[change[0]] and r in change[1]:
+                continue  # inside a bad-change window that took this replica down
             if state[idx] and all(container_up[c] for c in place):
                 up += 1
         raw_up[nid] = up
@@ -149,7 +164,8 @@ def _subjects(model: _Model) -> dict[str, tuple[list[int], list[int]]]:
     out: dict[str, tuple[list[int], list[int]]] = {}
     for nid, reps in model.replicas.items():
         idx = [i for i, _ in reps]
-        up = idx + ([model.failover_index[nid]] if nid in model.failover_index else [])
+        up = idx + ([model.failover_index[nid]] if nid in model.failover_index else []) \
+            + ([model.change_index[nid][0]] if nid in model.change_index else [])
         out[nid] = (up, idx)
     for cid, i in model.container_index.items():
         out[cid] = ([i], [i])

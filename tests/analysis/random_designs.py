@@ -72,6 +72,13 @@ def _attempt(rng: random.Random, seed: int) -> Design:
             elif r < (0.35 if router else 0.2):  # routers: exercise the "single" pool rule
                 node.failover = "active-passive"
                 node.failover_seconds = rng.choice((0.0, 1800.0))
+            # (4b) bad changes, from a separate stream so the designs above stay as they were
+            crng = random.Random(seed * 7919 + counter)
+            if crng.random() < 0.15:
+                node.deploys_per_month = 20.0
+                node.change_failure_rate = 0.25
+                node.rollback_minutes = crng.choice((300.0, 600.0))  # p = 0.034 or 0.068
+                node.rollout = crng.choice(("all-at-once", "zone-by-zone", "region-by-region"))
             layer.append(node)
         layers.append(layer)
 

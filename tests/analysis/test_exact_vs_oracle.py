@@ -108,6 +108,15 @@ def test_oracle_is_self_consistent(seed: int) -> None:
         assert s["availability"] <= vals["availability_given_up"] + 1e-13, nid
 
 
+def test_the_random_designs_carry_bad_changes() -> None:
+    """(4b) some designs have bad changes, all-at-once and in waves, for the oracle."""
+    from modeller.analysis.compiled import compile_design
+
+    nodes = [cn for seed in SEEDS for cn in compile_design(random_design(seed)).nodes.values()]
+    assert sum(cn.change_all for cn in nodes) >= 5
+    assert sum(cn.wave_p > 0 for cn in nodes) >= 1
+
+
 def test_generator_is_seeded_and_varied() -> None:
     """Same seed, same design; and the seeds cover the rules the engine implements."""
     assert design_to_dict(random_design(3)) == design_to_dict(random_design(3))

@@ -1,0 +1,601 @@
+"""Exact availability by conditioning on the joint state of the regions and zones.
+
+Used when the failure domains have few joint states (``exact.py`` chooses); the
+other method, ``exact_diagram.py``, makes them diagram variables instead.
+
+Method (exact, no sampling, no independence shortcut):
+1. Condition on the joint state of the failure domains (``domains.py``): each state
+   is a column, evaluated side by side with numpy.
+2. Given a column, every node's up count is Binomial(replicas in up placements, a),
+   independent across nodes. A node enters the diagram through the thresholds its
+   rules ask about ("at least k up", and each capacity step for pool targets), as
+   nested Boolean events ("ladder" variables, tested in order).
+3. Serve conditions are monotone AND/OR combinations of those events, built once as
+   a reduced ordered BDD (``bdd.py``); shared dependencies and shared pools are
+   therefore counted exactly once.
+   Only what sits under a router needs the diagram: a serve condition is the AND of
+   a set of "own" events (its dependency closure) and some router conditions; the
+   own events outside every router's support are independent of the rest and
+   multiply (one matrix product for all nodes), so chains of workers cost nothing.
+4. One bottom-up pass gives P and (separately, for precision) Q = 1 - P of every
+   diagram node per column; one top-down pass gives the probability of reaching each
+   node, from which P(sys | X up/down) follows for every node X at once.
+Unavailabilities are summed from failing paths directly, so twelve nines keep digits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import DesignError, Role
+from .bdd import BDD, FALSE, TRUE, deep_recursion
+from .compiled import EPS, Compiled, PoolRule
+from .domains import MAX_COLUMNS, DomainColumns, build_columns, count_columns
+from .exact_diagram import ExactResult, _level_masses, _scatter_add, capacity_covers
+
+
+@dataclass
+class _Var:
+    node: str
+    thresholds: list[int]
+    first_level: int
+
+
+@dataclass
+class _Part:
+    """serve(v) = AND(own events in ``free``) AND ``diagram`` (a BDD over the rest)."""
+
+    free: int  # bitmask over atom indices, independent of the diagram
+    diagram: int  # BDD node (TRUE when nothing is under a router)
+    never: bool = False
+
+
+class ExactEngine:
+    """Builds the diagram for one compiled design and evaluates it."""
+
+    def __init__(self, compiled: Compiled) -> None:
+        self.c = compiled
+        self.bdd = BDD()
+        self.vars: dict[str, _Var] = {}
+        self.atom_index: dict[str, int] = {}
+        self.atom_ids: list[str] = []
+        self.parts: dict[str, _Part] = {}
+        self.warnings: list[str] = []
+        self._pool_owner = ""
+        self._plan_variables()
+        with deep_recursion():
+            self._build()
+
+    # -- variables -----------------------------------------------------------
+    def _thresholds(self) -> dict[str, list[int]]:
+        th: dict[str, set[int]] = {}
+        for nid, cn in self.c.nodes.items():
+            if cn.role is Role.SOURCE or cn.k is None:
+                continue
+            th.setdefault(nid, set()).add(cn.k)
+        for cn in self.c.nodes.values():
+            rule = cn.pool_rule
+            if rule is None or rule.mode == "count":
+                continue
+            for t in cn.pool:
+                if t in th:
+                    th[t].update(self.c.nodes[t].contribution_levels())
+        return {k: sorted(v) for k, v in th.items()}
+
+    def _plan_variables(self) -> None:
+        thresholds = self._thresholds()
+        order: list[str] = []
+        seen: set[str] = set()
+        children = {nid: cn.deps + cn.pool for nid, cn in self.c.nodes.items()}
+
+        def visit(root: str) -> None:  # iterative post-order DFS
+            stack = [(root, 0)]
+            seen.add(root)
+            while stack:
+                nid, i = stack.pop()
+                kids = children[nid]
+                if i < len(kids):
+                    stack.append((nid, i + 1))
+                    nxt = kids[i]
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append((nxt, 0))
+                else:
+                    order.append(nid)
+
+        for cid in self.c.clients:
+            if cid not in seen:
+                visit(cid)
+        for nid in self.c.nodes:
+            if nid not in seen:
+                visit(nid)
+        level = 0
+        for nid in order:
+            if nid not in thresholds:
+                continue
+            ths = thresholds[nid]
+            self.vars[nid] = _Var(nid, ths, level)
+            self.atom_index[nid] = len(self.atom_ids)
+            self.atom_ids.append(nid)
+            level += len(ths)
+        self.n_levels = level
+
+    def ge(self, nid: str, threshold: int) -> int:
+        """BDD of "at least ``threshold`` replicas of nid up (and not failing over)"."""
+        v = self.vars[nid]
+        idx = v.thresholds.index(threshold)
+        return self.bdd.ladder(v.first_level, idx + 1)
+
+    def _chain(self, mask: int) -> int:
+        """BDD of the AND of the own events of the atoms in ``mask``."""
+        levels = sorted((self.vars[self.atom_ids[i]].first_level for i in _bits(mask)), reverse=True)
+        node = TRUE
+        for lv in levels:
+            node = self.bdd.mk(lv, FALSE, node)
+        return node
+
+    # -- structure -------------------------------------------------------------
+    def _build(self) -> None:
+        """Closures as bitmasks; diagrams only for routers and what needs them."""
+        self.atoms: dict[str, int] = {}
+        self.routers: dict[str, frozenset[str]] = {}
+        self.never: dict[str, bool] = {}
+        self.router_bdd: dict[str, int] = {}
+        self.support: dict[str, int] = {}  # router -> atoms its diagram mentions
+        self._full: dict[str, int] = {}
+        self._and_cache: dict[frozenset[str], int] = {}
+        for nid in self.c.reverse_order():
+            cn = self.c.nodes[nid]
+            if cn.role is not Role.SOURCE and cn.k is None:
+                self.atoms[nid], self.routers[nid], self.never[nid] = 0, frozenset(), True
+                continue
+            if cn.role is Role.ROUTER:
+                self.atoms[nid], self.routers[nid], self.never[nid] = 0, frozenset([nid]), False
+                self._build_router(nid, cn)
+                continue
+            mask = 0 if cn.role is Role.SOURCE else 1 << self.atom_index[nid]
+            routers: set[str] = set()
+            never = False
+            for d in cn.deps:
+                mask |= self.atoms[d]
+                routers |= self.routers[d]
+                never |= self.never[d]
+            self.atoms[nid], self.routers[nid], self.never[nid] = mask, frozenset(routers), never
+        for nid in self.c.nodes:
+            self.parts[nid] = self._split(self.atoms[nid], self.routers[nid], self.never[nid])
+        sys_mask, sys_routers, sys_never = 0, set(), False
+        for c in self.c.clients:
+            sys_mask |= self.atoms[c]
+            sys_routers |= self.routers[c]
+            sys_never |= self.never[c]
+        self.system = self._split(sys_mask, frozenset(sys_routers), sys_never)
+
+    def _routers_and(self, routers: frozenset[str]) -> int:
+        if routers not in self._and_cache:
+            self._and_cache[routers] = self.bdd.and_all([self.router_bdd[r] for r in routers])
+        return self._and_cache[routers]
+
+    def _support(self, routers: frozenset[str]) -> int:
+        s = 0
+        for r in routers:
+            s |= self.support[r]
+        return s
+
+    def _split(self, mask: int, routers: frozenset[str], never: bool) -> _Part:
+        if never:
+            return _Part(0, FALSE, True)
+        if not routers:
+            return _Part(mask, TRUE)
+        support = self._support(routers)
+        bound = mask & support
+        diagram = self.bdd.and_(self._chain(bound), self._routers_and(routers))
+        return _Part(mask & ~support, diagram, diagram == FALSE)
+
+    def _full_bdd(self, nid: str) -> int:
+        """The whole serve condition of a pool target as one diagram."""
+        if nid not in self._full:
+            if self.never[nid]:
+                self._full[nid] = FALSE
+            else:
+                self._full[nid] = self.bdd.and_(self._chain(self.atoms[nid]),
+                                                self._routers_and(self.routers[nid]))
+        return self._full[nid]
+
+    def _build_router(self, nid: str, cn) -> None:  # type: ignore[no-untyped-def]
+        support = 1 << self.atom_index[nid]
+        for t in cn.pool:
+            support |= self.atoms[t] | self._support(self.routers[t])
+        self.support[nid] = support
+        self._pool_owner = nid
+        pool = self._pool(cn.pool, cn.pool_rule or PoolRule("count", 1))
+        self.router_bdd[nid] = self.bdd.and_(self.ge(nid, cn.k), pool)
+
+    def _options(self, t: str) -> list[tuple[float, int]]:
+        """(capacity contributed, event) steps of a pool target, smallest first."""
+        cn = self.c.nodes[t]
+        s = self._full_bdd(t)
+        if s == FALSE or cn.k is None:
+            return []
+        out = []
+        for lv in cn.contribution_levels():
+            event = s if lv == cn.k else self.bdd.and_(s, self.ge(t, lv))
+            out.append((cn.contribution(lv), event))
+        return out
+
+    def _at_least(self, targets: list[str], k: int) -> int:
+        """BDD of "at least k of the targets serve"."""
+        b = self.bdd
+        serves = [self._full_bdd(t) for t in targets]
+        memo: dict[tuple[int, int], int] = {}
+
+        def at_least(i: int, need: int) -> int:
+            if need <= 0:
+                return TRUE
+            if len(serves) - i < need:
+                return FALSE
+            key = (i, need)
+            if key not in memo:
+                memo[key] = b.or_(at_least(i + 1, need),
+                                  b.and_(serves[i], at_least(i + 1, need - 1)))
+            return memo[key]
+
+        return at_least(0, k)
+
+    def _pool(self, targets: list[str], rule: PoolRule) -> int:
+        """(v2) at least ``rule.k`` targets serve, and for capacity pools the capacity
+        of the serving ones covers the load."""
+        count = self._at_least(targets, rule.k)
+        if rule.mode == "count" or count == FALSE:
+            return count
+        return self.bdd.and_(count, self._capacity_pool(targets, rule))
+
+    def _capacity_pool(self, targets: list[str], rule: PoolRule) -> int:
+        b = self.bdd
+        options = [self._options(t) for t in targets]
+        if rule.mode == "single":
+            events = []
+            for opts in options:
+                for contrib, event in opts:
+                    if contrib >= rule.load - EPS:
+                        events.append(event)
+                        break
+            return b.or_all(events)
+        return capacity_covers(b, options, rule.load, self._pool_owner, len(targets),
+                               self.warnings)
+
+    # -- probabilities -----------------------------------------------------------
+    def _used_containers(self) -> set[str]:
+        used: set[str] = set()
+        for cn in self.c.nodes.values():
+            for group, _ in cn.groups:
+                used |= group
+        return used
+
+    def _up_counts(self, cols: DomainColumns, sl: slice
+                   ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Replicas placed in up containers per column, and (wave rollouts) how many of
+        them sit in the first wave."""
+        cache: dict[frozenset[str], np.ndarray] = {}
+        counts: dict[str, np.ndarray] = {}
+        waves: dict[str, np.ndarray] = {}
+        n = len(cols.weights[sl])
+        for nid in self.vars:
+            cn = self.c.nodes[nid]
+            total = np.zeros(n, dtype=np.int64)
+            wave = np.zeros(n, dtype=np.int64)
+            hit = set(cn.change_groups) if cn.wave_p > 0 else set()
+            for i, (group, k) in enumerate(cn.groups):
+                if group not in cache:
+                    up = np.ones(n, dtype=bool)
+                    for x in group:
+                        up &= cols.state[x][sl] == 1
+                    cache[group] = up
+                total += k * cache[group]
+                if i in hit:
+                    wave += k * cache[group]
+            counts[nid] = total
+            if hit:
+                waves[nid] = wave
+        return counts, waves
+
+    def _level_distribution(self, nid: str, n_up: np.ndarray,
+                            n_wave: np.ndarray | None = None) -> np.ndarray:
+        """D[l, col] = P(exactly l thresholds met), l = 0..m, computed without cancellation.
+        Windows that take the whole node down fold into level 0; (4b) a wave rollout's
+        bad change is a mixture: with probability pc the first wave's replicas are down."""
+        cn = self.c.nodes[nid]
+        ths = tuple(self.vars[nid].thresholds)
+
+        def masses(up: np.ndarray) -> np.ndarray:
+            counts, where = np.unique(up, return_inverse=True)
+            per_n = np.stack([_level_masses(int(k), cn.availability, cn.unavailability, ths)
+                              for k in counts], axis=1)  # (m + 1, distinct up counts)
+            return per_n[:, where.reshape(up.shape)]
+
+        D = masses(n_up)
+        pc = cn.wave_p
+        if pc > 0 and n_wave is not None:
+            D = (1.0 - pc) * D + pc * masses(n_up - n_wave)
+        pf = cn.window_p
+        if pf > 0:
+            met = D[1:].sum(axis=0)
+            D = np.concatenate([D[:1] + pf * met, D[1:] * (1.0 - pf)])
+        return D
+
+    def _masks(self, masks: list[int]) -> np.ndarray:
+        """Bitmasks as a bool matrix (len(masks), n_atoms)."""
+        n = len(self.atom_ids)
+        nbytes = max(1, (n + 7) // 8)
+        raw = b"".join(m.to_bytes(nbytes, "little") for m in masks)
+        bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
+        return bits.reshape(len(masks), nbytes * 8)[:, :n].astype(bool)
+
+    def _exits(self, var: _Var, entries: np.ndarray) -> np.ndarray:
+        """exits[e, l]: where the diagram goes from entry e when exactly l thresholds are met."""
+        b = self.bdd
+        m = len(var.thresholds)
+        exits = np.zeros((len(entries), m + 1), dtype=np.int64)
+        for k, e in enumerate(entries):
+            cur = int(e)
+            for lvl in range(m):
+                tests = b.level[cur] == var.first_level + lvl
+                exits[k, lvl] = b.lo[cur] if tests else cur
+                if tests:
+                    cur = b.hi[cur]
+            exits[k, m] = cur
+        return exits
+
+    def evaluate(self, importances: bool = True) -> ExactResult:
+        """P and Q of every node and the system; with ``importances`` also
+        P(sys | X up / down) for every node and container (one load profile: the
+        design's nominal one; :func:`exact_availability` handles profiles)."""
+        cols = _columns(self.c)
+        acc = _Acc(self.c, cols.n)
+        self.accumulate(cols, np.arange(cols.n), importances, acc)
+        return acc.finish(cols, importances)
+
+    def accumulate(self, cols: DomainColumns, idx: np.ndarray, importances: bool,
+                   acc: _Acc) -> None:
+        """Add this diagram's weighted P/Q over the columns ``idx`` into ``acc``."""
+        b = self.bdd
+        n_nodes = len(b)
+        n_atoms = len(self.atom_ids)
+        acc.bdd_size += n_nodes
+        for w in self.warnings:
+            if w not in acc.warnings:
+                acc.warnings.append(w)
+        level = np.array(b.level, dtype=np.int64)
+        lo = np.array(b.lo, dtype=np.int64)
+        hi = np.array(b.hi, dtype=np.int64)
+        internal = np.arange(2, n_nodes)
+        by_level: dict[int, np.ndarray] = {}
+        if len(internal):
+            order = internal[np.argsort(level[internal], kind="stable")]
+            bounds = np.flatnonzero(np.diff(level[order])) + 1
+            for chunk in np.split(order, bounds):
+                by_level[int(level[chunk[0]])] = chunk
+        levels_down = sorted(by_level, reverse=True)
+        levels_up = levels_down[::-1]
+        names = list(self.parts)
+        parts = [self.parts[n] for n in names] + [self.system]
+        sys_k = len(parts) - 1
+        free = self._masks([p.free for p in parts]).astype(float)
+        diagram_ids = np.array([p.diagram for p in parts], dtype=np.int64)
+        never = np.array([p.never for p in parts])
+        sys_free = self.system.free
+        inside = {nid: var for nid, var in self.vars.items()
+                  if not (sys_free >> self.atom_index[nid] & 1) and var.first_level in by_level}
+        exits = {nid: self._exits(var, by_level[var.first_level]) for nid, var in inside.items()}
+        C = len(idx)
+        step = int(max(16, min(max(C, 1), 2**22 // max(1, 2 * n_nodes))))
+        acc_parts = np.zeros((len(parts), 2))
+        others = [nid for nid, cn in self.c.nodes.items()
+                  if cn.role is not Role.SOURCE and nid not in self.vars]
+        for start in range(0, C, step):
+            sl = idx[start:start + step]
+            w = cols.weights[sl]
+            c = len(w)
+            counts, waves = self._up_counts(cols, sl)
+            hp = np.zeros((self.n_levels, c))
+            lp = np.zeros((self.n_levels, c))
+            dists: dict[str, np.ndarray] = {}
+            log_p = np.zeros((n_atoms, c))  # log P(own event), 0 where it is impossible
+            zero = np.zeros((n_atoms, c))  # 1 where the own event is impossible
+            with np.errstate(invalid="ignore", divide="ignore"):
+                for nid, var in self.vars.items():
+                    D = self._level_distribution(nid, counts[nid], waves.get(nid))
+                    dists[nid] = D
+                    surv = np.cumsum(D[::-1], axis=0)[::-1]  # surv[l] = P(L >= l)
+                    for i in range(1, len(var.thresholds) + 1):
+                        lvl = var.first_level + i - 1
+                        denom = surv[i - 1]
+                        ok = denom > 0
+                        safe = np.where(ok, denom, 1.0)
+                        hp[lvl] = np.where(ok, surv[i] / safe, 0.0)
+                        lp[lvl] = np.where(ok, D[i - 1] / safe, 1.0)
+                    a = self.atom_index[nid]
+                    impossible = D[0] >= 1.0
+                    zero[a] = impossible
+                    log_p[a] = np.where(impossible, 0.0, np.log1p(-np.minimum(D[0], 1.0)))
+            # the diagram: bottom-up P / Q, top-down reach from the system's diagram
+            PQ = np.zeros((n_nodes, 2 * c))
+            PQ[0, c:] = 1.0
+            PQ[1, :c] = 1.0
+            for lv in levels_down:
+                ids = by_level[lv]
+                h2 = np.concatenate([hp[lv], hp[lv]])
+                l2 = np.concatenate([lp[lv], lp[lv]])
+                PQ[ids] = h2 * PQ[hi[ids]] + l2 * PQ[lo[ids]]
+            reach = np.zeros((n_nodes, c))
+            reach[self.system.diagram] = 1.0
+            for lv in levels_up if importances else ():
+                ids = by_level[lv]
+                r = reach[ids]
+                _scatter_add(reach, np.concatenate([hi[ids], lo[ids]]),
+                             np.concatenate([r * hp[lv], r * lp[lv]]))
+            # the independent parts: one matrix product for every node and the system
+            f_log = free @ log_p
+            f_zero = free @ zero
+            pf = np.where(f_zero > 0, 0.0, np.exp(f_log))
+            qf = np.where(f_zero > 0, 1.0, -np.expm1(f_log))
+            pb, qb = PQ[diagram_ids, :c], PQ[diagram_ids, c:]
+            P = np.where(never[:, None], 0.0, pf * pb)
+            Q = np.where(never[:, None], 1.0, qf + qb - qf * qb)
+            acc_parts[:, 0] += P @ w
+            acc_parts[:, 1] += Q @ w
+            acc.sys_all[0, sl] = P[sys_k]
+            acc.sys_all[1, sl] = Q[sys_k]
+            if not importances:
+                continue
+            ws = w.sum()
+            if self.system.never:
+                for nid in [*self.vars, *others]:
+                    acc.cond[nid] += [0.0, ws, 0.0, ws]
+                continue
+            ps, qs = P[sys_k] @ w, Q[sys_k] @ w
+            for nid in others:  # no threshold here: its state does not matter
+                acc.cond[nid] += [ps, qs, ps, qs]
+            for nid, var in self.vars.items():
+                a = self.atom_index[nid]
+                if sys_free >> a & 1:
+                    up_ok = counts[nid] >= var.thresholds[0]
+                    rest_log = f_log[sys_k] - log_p[a]
+                    alive = up_ok & (f_zero[sys_k] - zero[a] <= 0)
+                    pr = np.where(alive, np.exp(rest_log), 0.0)
+                    qr = np.where(alive, -np.expm1(rest_log), 1.0)
+                    pbs, qbs = pb[sys_k], qb[sys_k]
+                    acc.cond[nid] += [(pr * pbs) @ w, (qr + qbs - qr * qbs) @ w, 0.0, w.sum()]
+                elif nid in inside:
+                    acc.cond[nid] += self._swap(var, dists[nid], counts[nid], exits[nid],
+                                                by_level[var.first_level], PQ, reach,
+                                                pf[sys_k], qf[sys_k], w)
+                else:
+                    acc.cond[nid] += [P[sys_k] @ w, Q[sys_k] @ w, P[sys_k] @ w, Q[sys_k] @ w]
+        for k, nid in enumerate(names):
+            acc.parts[nid] += acc_parts[k]
+        acc.parts[None] += acc_parts[sys_k]
+
+    def _swap(self, var, D, n_up, exits, entries, PQ, reach, pf, qf, w):  # type: ignore[no-untyped-def]
+        """Weighted P/Q of the system with this node all up, then all down (one chunk).
+
+        Paths through the node's ladder enter at its first threshold; replacing the
+        distribution there changes the system by reach x (new - old) x exit values.
+        """
+        c = len(w)
+        base = PQ[self.system.diagram]
+        up_level = np.searchsorted(np.array(var.thresholds), n_up, side="right")
+        d_up = np.zeros_like(D)
+        d_up[up_level, np.arange(c)] = 1.0
+        d_down = np.zeros_like(D)
+        d_down[0] = 1.0
+        vals = PQ[exits]  # (E, m+1, 2c)
+        r2 = np.concatenate([reach[entries], reach[entries]], axis=1)  # (E, 2c)
+        out = []
+        for target in (d_up, d_down):
+            delta = target - D
+            change = np.einsum("elc,lc->ec", vals, np.concatenate([delta, delta], axis=1))
+            pq = base + (r2 * change).sum(axis=0)
+            pb = np.minimum(np.maximum(pq[:c], 0.0), 1.0)
+            qb = np.minimum(np.maximum(pq[c:], 0.0), 1.0)
+            out.extend([(pf * pb) @ w, (qf + qb - qf * qb) @ w])
+        return out
+
+    @staticmethod
+    def _container_conditionals(x, a, q_x, cols, sys_pq, w, C, p_sys, q_sys):  # type: ignore[no-untyped-def]
+        if x in cols.forced:
+            sl = cols.forced[x]
+            wb = w[: cols.n_base]
+            p_down = float(sys_pq[:C][sl] @ wb)
+            q_down = float(sys_pq[C:][sl] @ wb)
+            return (p_sys, q_sys, p_down, q_down)
+        if x not in cols.enumerated:
+            return (p_sys, q_sys, p_sys, q_sys)
+        st = cols.state[x]
+        f_down = np.where(st == 0, 1.0, np.where(st == -1, q_x, 0.0)) * w
+        f_up = np.where(st == 1, 1.0, np.where(st == -1, a, 0.0)) * w
+        p_up = float(sys_pq[:C] @ f_up) / a if a > 0 else p_sys
+        q_up = float(sys_pq[C:] @ f_up) / a if a > 0 else q_sys
+        p_down = float(sys_pq[:C] @ f_down) / q_x
+        q_down = float(sys_pq[C:] @ f_down) / q_x
+        return (p_up, q_up, p_down, q_down)
+
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
+def _columns(compiled: Compiled) -> DomainColumns:
+    n_cols = count_columns(compiled)
+    if n_cols > MAX_COLUMNS:
+        raise DesignError(
+            f"exact analysis would need {n_cols:,} joint region/zone states",
+            place="regions and zones",
+            fix="set availability 1 on containers whose failures you don't need, or merge zones")
+    used: set[str] = set()
+    for cn in compiled.nodes.values():
+        for group, _ in cn.groups:
+            used |= group
+    return build_columns(compiled, used)
+
+
+class _Acc:
+    """Weighted sums over columns, added up across load profiles."""
+
+    def __init__(self, compiled: Compiled, n_cols: int) -> None:
+        self.c = compiled
+        self.parts: dict[str | None, np.ndarray] = {nid: np.zeros(2) for nid in compiled.nodes}
+        self.parts[None] = np.zeros(2)
+        self.cond = {nid: np.zeros(4) for nid, cn in compiled.nodes.items()
+                     if cn.role is not Role.SOURCE}
+        self.sys_all = np.zeros((2, n_cols))
+        self.bdd_size = 0
+        self.warnings: list[str] = []
+
+    def finish(self, cols: DomainColumns, importances: bool) -> ExactResult:
+        c = self.c
+        p_serve = {nid: float(v[0]) for nid, v in self.parts.items() if nid is not None}
+        q_serve = {nid: float(v[1]) for nid, v in self.parts.items() if nid is not None}
+        p_sys, q_sys = float(self.parts[None][0]), float(self.parts[None][1])
+        conditional: dict[str, tuple[float, float, float, float]] = {}
+        if not importances:
+            return ExactResult(p_sys, q_sys, p_serve, q_serve, conditional, cols.n, self.bdd_size,
+                               list(self.warnings))
+        for nid, acc in self.cond.items():
+            p_up, q_up, p_down, q_down = (float(x) for x in acc)
+            # the update cancels a term of order 1: below 1e-14 what is left is rounding
+            p_up = 0.0 if p_up < 1e-14 else min(p_up, 1.0)
+            p_down = 0.0 if p_down < 1e-14 else min(p_down, 1.0)
+            conditional[nid] = (p_up, min(max(q_up, 0.0), 1.0), p_down, min(max(q_down, 0.0), 1.0))
+        C = cols.n
+        sys_pq = np.concatenate([self.sys_all[0], self.sys_all[1]])
+        for x, cc in c.containers.items():
+            conditional[x] = ExactEngine._container_conditionals(
+                x, cc.availability, cc.unavailability, cols, sys_pq, cols.weights, C, p_sys, q_sys)
+        return ExactResult(p_sys, q_sys, p_serve, q_serve, conditional, C, self.bdd_size,
+                           list(self.warnings))
+
+
+def exact_by_columns(compiled: Compiled, importances: bool = True) -> ExactResult:
+    """Exact P(serve) of every node and the system, and (with ``importances``)
+    P(sys | X up/down) for every node and container X.
+
+    (v2) Loads move with the failure domains: each column (joint container state)
+    has a load profile (``Compiled.profile_index``); columns that share a profile
+    share one diagram, built for that profile's thresholds and pool loads.
+    """
+    cols = _columns(compiled)
+    container_up = {x: cols.state[x] == 1 for x in compiled.containers}
+    prof = compiled.profile_index(container_up, cols.n)
+    acc = _Acc(compiled, cols.n)
+    for g in np.unique(prof):
+        idx = np.flatnonzero(prof == g)
+        engine = ExactEngine(compiled.view(compiled.profiles[int(g)]))
+        engine.accumulate(cols, idx, importances, acc)
+    return acc.finish(cols, importances)
