@@ -263,6 +263,9 @@ def _rpo_of_store(design: Design, sid: str, up: Mapping[str, np.ndarray], col: i
     if s.backup_hours is not None:
         return s.backup_hours * 3600.0, f"{s.name} restored from its last backup (every " \
             f"{s.backup_hours:g} h)"
+    if s.replication is None and up[sid][col] > 0:
+        return None, f"{s.name}'s surviving replicas hold no copy (no replication set) and " \
+            "nothing else protects its data"
     return None, f"nothing protects {s.name}'s data (no surviving replica copy, replicates " \
         "link or backup)"
 
