@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
@@ -153,6 +154,68 @@ def scenario_lines(design: Design, scenario: Any, report: Any = None) -> list[st
     if system is not None:
         p += f"  (now {fmt_percent(system.availability, system.unavailability)})"
     lines.append(p)
+    return lines
+
+
+@dataclass
+class CutSetScenario:
+    """A minimal cut set (``report.CutSet``) as a scenario the canvas can shade: every
+    unit failed at once, what that takes down; no loads (the cut set's own numbers are
+    its probability and share of the downtime)."""
+
+    cut: Any
+    down: str
+    kind: str
+    clients_down: list[str]
+    nodes_down: list[str]
+    overloaded: list[str] = field(default_factory=list)
+    utilization: dict[str, float] = field(default_factory=dict)
+    hot: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, design: Design, cut: Any) -> CutSetScenario:
+        ids = [u.id for u in cut.units if u.id in design.nodes]
+        first = ids[0] if ids else ""
+        kind = design.nodes[first].kind if first else ""
+        return cls(cut, first, kind, list(cut.clients), list(cut.nodes_down))
+
+    @property
+    def failed(self) -> list[str]:
+        return list(dict.fromkeys(u.id for u in self.cut.units))
+
+
+def cut_set_states(design: Design, scenario: CutSetScenario) -> dict[str, str]:
+    """:func:`scenario_states` with every unit of the cut set failed (and what a failed
+    container holds down)."""
+    states = scenario_states(design, scenario)
+    for nid in scenario.failed:
+        if nid not in design.nodes:
+            continue
+        if design.nodes[nid].is_container:
+            for inner in design.descendants(nid):
+                if design.nodes[inner].is_container:
+                    states.setdefault(inner, style.DOWN)
+        states[nid] = style.FAILED
+    return states
+
+
+def cut_set_lines(design: Design, scenario: CutSetScenario, client_names: dict[str, str]
+                  ) -> list[str]:
+    """The overlay's lines for a cut set: the parts, the sentence, what else goes down and
+    the probability of all of them at once."""
+    from ...analysis.cutsets import sentence
+    from ...formatting import fmt_duration
+    from ...model import MINUTES_PER_YEAR
+
+    cut = scenario.cut
+    parts = " + ".join(u.words for u in cut.units)
+    lines = [f"{parts} → drops: {_names(design, list(cut.clients))}",
+             sentence(cut, client_names)[0].upper() + sentence(cut, client_names)[1:]]
+    others = [n for n in scenario.nodes_down if n not in scenario.failed]
+    if others:
+        lines.append(f"Also down: {_names(design, others)}")
+    lines.append(f"All of them down at once: {fmt_duration(cut.probability * MINUTES_PER_YEAR)} "
+                 f"a year (probability {cut.probability:.2g}; they fail independently)")
     return lines
 
 
@@ -333,6 +396,25 @@ class FailItOverlay(QFrame):
         self._set(lines, rich)
 
 
+    def show_cut_set(self, design: Design, scenario: CutSetScenario,
+                     client_names: dict[str, str]) -> None:
+        """A cut set: its parts → the clients it drops, the sentence, what else goes
+        down, and its probability."""
+        lines = cut_set_lines(design, scenario, client_names)
+        esc = html.escape
+        head, _, dropped = lines[0].partition(" → ")
+        rich = [f"<span style='font-size:11pt'><b>{esc(head)}</b> → "
+                f"<b style='color:{DROPS_COLOUR}'>✘ {esc(dropped)}</b></span>",
+                esc(lines[1])]
+        for line in lines[2:]:
+            if line.startswith("Also down: "):
+                rich.append("Also down: <span style='color:"
+                            f"{DROPS_COLOUR}'>{_nowrap(line[len('Also down: '):])}</span>")
+            else:
+                rich.append(esc(line))
+        self._set(lines, rich)
+
+
 # -- the controller ---------------------------------------------------------------------------
 class FailIt(QObject):
     """The mode's state: on/off, which part is failed, and the newest report.
@@ -350,6 +432,7 @@ class FailIt(QObject):
         self.view = window.view
         self.active = False
         self.failed_id: str | None = None
+        self.failed_set: CutSetScenario | None = None  # a cut set failed all at once
         self.scenario: Any = None
         self.overlay = FailItOverlay(self.view)
         self.frame = _ModeFrame(self.view)
@@ -434,11 +517,35 @@ class FailIt(QObject):
                          "Click a node, zone or region.")
             return
         self.failed_id = node_id
+        self.failed_set = None
         self._apply()
+
+    def fail_all(self, cut: Any) -> None:
+        """Fail every unit of a minimal cut set at once (the Cut sets tab's click):
+        the parts failed, what they take down and the set's numbers, entering the mode
+        if needed. A click on the canvas then switches to one part, as usual."""
+        design = self.design
+        scenario = CutSetScenario.of(design, cut)
+        if not scenario.down:
+            return
+        if not self.active:
+            self.set_active(True)
+        self.failed_id = None
+        self.failed_set = scenario
+        self.scenario = scenario
+        states = cut_set_states(design, scenario)
+        self.scene.show_scenario(states, scenario_badges(design, scenario, states))
+        names = {n.id: n.name for n in design.nodes.values() if n.role is Role.SOURCE}
+        self.overlay.show_cut_set(design, scenario, names)
+        self.zone_panel.set_current(None)
+        self._place()
+        self._keep_clear(scenario.down)
+        self.changed.emit()
 
     def restore(self, note: str = "") -> None:
         """Back to the unfailed design (the mode stays on)."""
         self.failed_id = None
+        self.failed_set = None
         self.scenario = None
         self.scene.clear_scenario()
         self.overlay.show_hint(note)
@@ -448,7 +555,7 @@ class FailIt(QObject):
 
     def escape(self) -> None:
         """Esc: restore a failed part; with nothing failed, leave the mode."""
-        if self.failed_id is not None:
+        if self.failed_id is not None or self.failed_set is not None:
             self.restore()
         else:
             self.set_active(False)
@@ -486,6 +593,8 @@ class FailIt(QObject):
         self.zone_panel.set_report(report, self.design)
         if self.active and self.failed_id is not None:
             self._apply()
+        elif self.active and self.failed_set is not None:
+            self.restore("The design changed: pick the cut set again in the Cut sets tab.")
 
     def _on_analysis_failed(self, message: str) -> None:
         self.zone_panel.set_report(None, self.design, message)
@@ -552,6 +661,9 @@ def install_failit(window: QMainWindow) -> FailIt:
         return existing
     fi = FailIt(window)
     window.failit = fi  # type: ignore[attr-defined]
+    insights = getattr(window, "insights", None)
+    if insights is not None and hasattr(insights, "cut_set_clicked"):
+        insights.cut_set_clicked.connect(fi.fail_all)  # the Cut sets tab: fail them all
     toolbar = getattr(window, "toolbar", None)
     if toolbar is not None:
         toolbar.addSeparator()
@@ -569,5 +681,6 @@ def install_failit(window: QMainWindow) -> FailIt:
     return fi
 
 
-__all__ = ["FailIt", "FailItOverlay", "install_failit", "scenario_badges", "scenario_lines",
+__all__ = ["CutSetScenario", "FailIt", "FailItOverlay", "cut_set_lines", "cut_set_states",
+           "install_failit", "scenario_badges", "scenario_lines",
            "scenario_states", "summary_line"]

@@ -17,10 +17,11 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ...model import Design, Role
+from .cutsets import CutSetsView
 from .histogram import DowntimeHistogramChart
 from .latency import DEMAND_FACTORS, LatencyChart
 from .ranking import DowntimeRankingChart
-from .sweep_worker import SweepWorker, demand_job, replicas_job, simulation_job
+from .sweep_worker import SweepWorker, cut_sets_job, demand_job, replicas_job, simulation_job
 from .utilisation import UtilisationChart
 from .whatif import HINT, WhatIfChart
 
@@ -33,13 +34,14 @@ def sweep_size(replicas: int) -> int:
 
 
 class InsightsPanel(QWidget):
-    """Tabs: Downtime, Utilisation, Latency, What-if, Simulation.
+    """Tabs: Downtime, Utilisation, Latency, What-if, Simulation, Cut sets.
 
     ``node_clicked(node_id)`` fires when a bar of the ranking or utilisation chart is
     clicked; connect ``set_selected`` to the canvas selection (one node id or None).
     """
 
     node_clicked = Signal(str)
+    cut_set_clicked = Signal(object)  # a row of the Cut sets tab: fail all its parts
 
     def __init__(self, parent: QWidget | None = None, *, worker: SweepWorker | None = None,
                  delay_ms: int = 250, simulation_years: int = SIMULATION_YEARS) -> None:
@@ -65,6 +67,12 @@ class InsightsPanel(QWidget):
             i = self.tabs.addTab(chart, label)
             self.tabs.setTabToolTip(i, tip)
             chart.shown.connect(self._schedule_soon)
+        self.cutsets = CutSetsView()
+        i = self.tabs.addTab(self.cutsets, "Cut sets")
+        self.tabs.setTabToolTip(i, "Which failures, together, take a client down, and their "
+                                   "share of the downtime; click one to fail all its parts")
+        self.cutsets.shown.connect(self._schedule_soon)
+        self.cutsets.cut_set_clicked.connect(self.cut_set_clicked)
         self.ranking.node_clicked.connect(self.node_clicked)
         self.utilisation.node_clicked.connect(self.node_clicked)
         self.worker = worker if worker is not None else SweepWorker(self)
@@ -109,6 +117,7 @@ class InsightsPanel(QWidget):
         if report is None:
             self.whatif.show_node_hint("No analysis yet")
             self.histogram.set_simulation(None)
+            self.cutsets.show_hint("No analysis yet")
             return
         key = self._design_key()
         self._cache = {k: v for k, v in self._cache.items() if k[1] == key}
@@ -116,6 +125,10 @@ class InsightsPanel(QWidget):
         sim = extras.get("simulation")
         if sim:
             self._cache[("simulation", key, None)] = sim
+        if getattr(report, "cut_sets_summary", None):  # the full report has them
+            self._cache[("cut_sets", key, None)] = {
+                "cut_sets": report.cut_sets, "summary": report.cut_sets_summary,
+                "q": report.system.unavailability}
         sweeps = extras.get("sweeps") or {}
         demand = sweeps.get("demand")
         if demand and all("latency_ms" in r for r in demand):
@@ -185,6 +198,8 @@ class InsightsPanel(QWidget):
             out.append(("demand", None))
         if self.histogram.isVisible() and ("simulation", key, None) not in self._cache:
             out.append(("simulation", None))
+        if self.cutsets.isVisible() and ("cut_sets", key, None) not in self._cache:
+            out.append(("cut_sets", None))
         return out
 
     def _snapshot_design(self) -> Design:
@@ -213,6 +228,10 @@ class InsightsPanel(QWidget):
             elif kind == "demand":
                 self.worker.request(kind, wanted, demand_job(design, DEMAND_FACTORS))
                 self.latency.set_updating(True)
+            elif kind == "cut_sets":
+                self.worker.request(kind, wanted, cut_sets_job(
+                    design, self.report.system.unavailability, self.report.failures))
+                self.cutsets.set_updating(True)
             else:
                 self.worker.request(kind, wanted, simulation_job(design, self.simulation_years))
                 self.histogram.set_updating(True)
@@ -242,6 +261,8 @@ class InsightsPanel(QWidget):
         elif kind == "simulation":
             self.histogram.set_updating(False)
             self.histogram.show_hint(text)
+        elif kind == "cut_sets":
+            self.cutsets.show_hint(text)
 
     def _apply_cached(self) -> None:
         key = self._design_key()
@@ -255,6 +276,13 @@ class InsightsPanel(QWidget):
             self.histogram.set_simulation(sim)
         elif self.histogram.simulation is not None:
             self.histogram.set_updating(True)
+        cuts = self._cache.get(("cut_sets", key, None))
+        if cuts is not None and self.design is not None:
+            names = {nid: n.name for nid, n in self.design.nodes.items()
+                     if n.role is Role.SOURCE}
+            self.cutsets.set_result(cuts["cut_sets"], cuts["summary"], names, cuts["q"])
+        elif self.cutsets.cuts:
+            self.cutsets.set_updating(True)
         self._apply_whatif()
 
     def _apply_whatif(self) -> None:

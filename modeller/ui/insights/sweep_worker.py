@@ -2,7 +2,7 @@
 
 The charts need numbers that take from milliseconds to a second or two on a big design
 (a demand sweep is one exact analysis per demand level). Each request has a *kind*
-("demand", "replicas", "simulation"); per kind at most one job runs and at most one
+("demand", "replicas", "simulation", "cut_sets"); per kind at most one job runs and at most one
 waits. A new request replaces the waiting one and asks the running one to stop at its
 next checkpoint; when a job ends, its result is delivered only if it answers the
 newest request of its kind. Jobs run on a private one-thread QThreadPool (the machine's
@@ -23,7 +23,7 @@ from ...model import Design
 Cancelled = Callable[[], bool]
 JobFn = Callable[[Cancelled], Any]
 
-PRIORITY = {"replicas": 2, "demand": 1, "simulation": 0}
+PRIORITY = {"replicas": 2, "demand": 1, "simulation": 0, "cut_sets": 0}
 
 
 class JobCancelled(Exception):
@@ -61,6 +61,19 @@ def simulation_job(design: Design, years: int, seed: int = 0) -> JobFn:
         if cancelled():
             raise JobCancelled
         return simulate(design, years=years, seed=seed)
+    return run
+
+
+def cut_sets_job(design: Design, q_sys: float, failures: Any) -> JobFn:
+    """Minimal cut sets (``analysis.cutsets``) with the live report's P(down) and
+    scenarios: what the full report would list."""
+    def run(cancelled: Cancelled) -> dict[str, Any]:
+        from ...analysis.cutsets import cut_sets_for
+
+        if cancelled():
+            raise JobCancelled
+        res = cut_sets_for(design, q_sys, failures)
+        return {"cut_sets": res.cut_sets, "summary": res.summary(), "q": q_sys}
     return run
 
 

@@ -15,9 +15,9 @@ from modeller.analysis import analyze
 from .conftest import example, fresh
 
 
-def test_five_tabs(panel):  # noqa: ANN001
+def test_six_tabs(panel):  # noqa: ANN001
     assert [panel.tabs.tabText(i) for i in range(panel.tabs.count())] == \
-        ["Downtime", "Utilisation", "Latency", "What-if", "Simulation"]
+        ["Downtime", "Utilisation", "Latency", "What-if", "Simulation", "Cut sets"]
 
 
 def test_redraws_update_items_in_place(qtbot, panel):  # noqa: ANN001
