@@ -172,15 +172,14 @@ def test_import_drawio_opens_an_untitled_design_and_lists_guesses(qtbot, monkeyp
     w = make_window(qtbot)
     install_export_actions(w)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(NESTED), ""))
-    shown: list = []
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[1:3]))
-    w.findChild(ExportActions).import_action.trigger()
+    ex = w.findChild(ExportActions)
+    ex.import_action.trigger()
     assert len(w.editor.design.nodes) == 11 and len(w.editor.design.links) == 9
     assert w.path is None and not w.editor.undo_stack.isClean()  # unsaved: closing will ask
-    title, text = shown[0]
-    assert title == "Imported draw.io diagram"
-    assert text.startswith("checkout-nested.drawio: 11 nodes, 9 links")
-    assert "guess(es) to check" in text and "Orders DB" in text
+    dialog = ex.report_dialog  # the guesses, grouped (tests/gui/test_import_report.py)
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    assert dialog.windowTitle() == "Imported draw.io diagram"
+    assert "orders-db" in dialog.rows()
     assert settings().value(LAST_DIR_KEY) == str(NESTED.parent.resolve())
     wait_report(qtbot, w)  # and the analysis runs on it like on any opened design
 

@@ -17,13 +17,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMenu
 
 from ...model import Design, DesignError
 from .saving import settings, write_bytes
 
 LAST_DIR_KEY = "export/last_dir"
-MAX_GUESSES_SHOWN = 20
 
 # format, menu text, dialog title, file filter, suffixes (the first is added when missing)
 EXPORTS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
@@ -71,6 +70,7 @@ class ExportActions(QObject):
         super().__init__(window)
         self.setObjectName("exportActions")
         self.window = window
+        self.report_dialog: QDialog | None = None  # the last import's guesses (not modal)
         self.menu = QMenu("E&xport", window)
         self.menu.setObjectName("exportMenu")
         self.menu.setToolTipsVisible(True)
@@ -187,8 +187,10 @@ class ExportActions(QObject):
         return path
 
     def import_drawio(self, path: str | None = None) -> Design | None:
-        """Open a draw.io diagram as a new, untitled design and list what was guessed."""
-        from ...export import import_drawio
+        """Open a draw.io diagram as a new, untitled design and list what was guessed in a
+        dialog (not modal) whose rows select their part on the canvas."""
+        from ...export import import_drawio_report
+        from .import_report import ImportReportDialog
 
         w = self.window
         if path is None:
@@ -198,7 +200,7 @@ class ExportActions(QObject):
                 return None
         try:
             with _busy():
-                design, notes = import_drawio(path)
+                design, report = import_drawio_report(path)
         except DesignError as exc:
             w.show_error("Cannot import the diagram", str(exc))
             return None
@@ -210,22 +212,23 @@ class ExportActions(QObject):
             return None
         w.editor.undo_stack.resetClean()  # never saved: closing asks about it
         name = Path(path).name
-        w.show_status(f"Imported {name}: {len(design.nodes)} nodes, {len(design.links)} links, "
-                      f"{len(notes)} guess(es) to check")
-        QMessageBox.information(w, "Imported draw.io diagram", guesses_text(name, design, notes))
+        w.show_status(f"Imported {name}: {report.summary()}")
+        if self.report_dialog is not None:
+            self.report_dialog.close()
+        self.report_dialog = ImportReportDialog(w, name, len(design.nodes), len(design.links),
+                                                report, self._select_imported)
+        self.report_dialog.show()
         return design
 
-
-def guesses_text(name: str, design: Design, notes: list[str]) -> str:
-    """The import summary: counts, then every guess to check (the first few when many)."""
-    head = f"{name}: {len(design.nodes)} nodes, {len(design.links)} links, opened as a new design."
-    if not notes:
-        return head + "\n\nNothing had to be guessed."
-    lines = [f"• {n}" for n in notes[:MAX_GUESSES_SHOWN]]
-    if len(notes) > MAX_GUESSES_SHOWN:
-        lines.append(f"… and {len(notes) - MAX_GUESSES_SHOWN} more (run `modeller import-drawio` "
-                     "to see them all)")
-    return head + f"\n\n{len(notes)} guess(es) to check:\n" + "\n".join(lines)
+    def _select_imported(self, node_id: str) -> None:
+        """A row of the import report was clicked: select that part and show it."""
+        w = self.window
+        if node_id not in w.editor.design.nodes:
+            return  # deleted since the import
+        w.scene.select_ids([node_id])
+        item = w.scene.item_for(node_id)
+        if item is not None:
+            w.view.ensureVisible(item.sceneBoundingRect(), 40, 40)
 
 
 def install_export_actions(window: QMainWindow) -> None:
@@ -235,4 +238,4 @@ def install_export_actions(window: QMainWindow) -> None:
     ExportActions(window).install()
 
 
-__all__ = ["ExportActions", "install_export_actions", "guesses_text", "EXPORTS", "LAST_DIR_KEY"]
+__all__ = ["ExportActions", "install_export_actions", "EXPORTS", "LAST_DIR_KEY"]

@@ -46,7 +46,7 @@ GROUPS: list[tuple[str, list[str]]] = [
     ("Components", ["client", "service", "database", "cache", "queue", "storage", "external"]),
     ("Routing", ["load_balancer", "dns"]),
     ("Failure domains", ["region", "zone"]),
-    ("Annotations", ["note"]),
+    ("Annotations", ["group", "note"]),
 ]
 
 HINTS: dict[str, str] = {
@@ -62,6 +62,7 @@ HINTS: dict[str, str] = {
     "region": "A failure domain that holds zones and nodes",
     "zone": "An availability zone inside a region",
     "note": "Free text for a meeting; not part of the analysis",
+    "group": "A labelled box (VPC, subnet, account) that holds parts; never fails them",
 }
 
 ROW_H = 28
