@@ -96,3 +96,20 @@ def test_an_edit_restores_a_failed_cut_set(qtbot, window) -> None:  # noqa: ANN0
     wait_report(qtbot, window)
     qtbot.waitUntil(lambda: fi.failed_set is None)
     assert "pick the cut set again" in fi.overlay.text()
+
+
+def test_a_full_report_fills_the_tab_without_a_background_job(qtbot) -> None:  # noqa: ANN001
+    from modeller.analysis import analyze
+    from modeller.model import design_from_dict
+    from modeller.ui.insights.panel import InsightsPanel
+
+    design = design_from_dict({"format": "modeller.design", "version": 1, "name": "C",
+                               **CHECKOUT})
+    panel = InsightsPanel()
+    qtbot.addWidget(panel)
+    report = analyze(design, simulation_years=0, sweeps=False, cut_sets=True)
+    panel.set_report(report, design)
+    view = panel.cutsets
+    assert view.list.count() == 5 and panel.worker.started == 0
+    assert view.list.item(0).text().endswith("66 % of the downtime")
+    panel.shutdown()
