@@ -221,6 +221,14 @@ The properties panel and the banner's tooltip name the unit: “its only replica
 serves). A tier of 3 replicas spread over 3 zones that still carries its load after losing any one
 is <i>not</i> a single point of failure. A part entered at 100 % that is structurally single is
 listed too, marked “assumed perfect”: the model cannot see its risk, not that there is none.</p>
+<h3>Cut sets: failures that take you down together</h3>
+<p>The <b>Cut sets</b> tab of the Insights dock lists the sets of up to three failure units — a
+node losing the replicas that matter (“DB (2 of its 3 replicas)”), a zone, a region, a failover
+window — that together, with everything else up, drop a client, and none of whose parts does it
+alone: “these 2 failures together take Shoppers down: 0.13 % of the downtime”. The share is the
+set's probability (the product of its parts': they fail independently) over the design's
+unavailability, the rare-event approximation: overlapping sets do not add up to exactly 100 %.
+Click one to see all its parts failed at once in “Fail it”.</p>
 <h3>Losing a zone or region: survives, hot, does not survive</h3>
 <p>When a zone or region goes down, its replicas go with it, and the <b>load moves at the
 routers</b>: each load balancer or DNS sends the requests it was sending into the lost zone to the
