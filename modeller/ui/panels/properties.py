@@ -40,6 +40,7 @@ from ...model.presets import Preset, format_percent, get_preset, presets_by_prov
 from ..editing.editor import Editor
 from ..editing.presets_ui import apply_command_changes, preset_differences
 from . import fields as F
+from .recovery_fields import RecoverySections
 
 COMPONENT = frozenset(k for k in KIND_LABELS if k not in ("client", "region", "zone"))
 ROUTERS = frozenset({"load_balancer", "dns"})
@@ -583,6 +584,7 @@ class PropertiesPanel(QWidget):
         self.numbers: QLabel | None = None
         self.preset_box: PresetBox | None = None
         self.template_note: QLabel | None = None
+        self.recovery: RecoverySections | None = None
         nodes = [d.nodes[n] for n in self.node_ids]
         if nodes:
             kinds = {n.kind for n in nodes}
@@ -600,6 +602,7 @@ class PropertiesPanel(QWidget):
                     if spec.key == "name" and len(nodes) > 1:
                         continue
                     self._add_node_field(spec, nodes)
+            self.recovery = RecoverySections(self, nodes)
             if len(kinds) == 1:
                 self._add_preset_box(kinds.pop())
             if len(nodes) == 1:
@@ -736,6 +739,8 @@ class PropertiesPanel(QWidget):
                 widget.setProperty("shown", shown)
         if self.preset_box is not None:
             self.preset_box.refresh([n for n in nodes])
+        if self.recovery is not None:
+            self.recovery.refresh()
         self._fill_numbers()
 
     def _fill_numbers(self) -> None:

@@ -1,0 +1,292 @@
+"""The properties panel's "Monitoring & recovery", "Changes" and "Data" sections (DESIGN 4b).
+
+Each section is a collapsible box holding ordinary fields (:class:`FieldSpec`), so a typed
+value goes through the panel's one path: parsed here, checked by ``check_node`` (what the
+file could not hold is refused inline), applied as one ``SetNodeFieldsCommand``.
+
+- Monitoring & recovery: ``detect_minutes`` + ``recover_minutes`` (both given: MTTR =
+  detect + recover) with plain-language presets (:data:`RECOVERY_PRESETS`), and
+  ``error_rate`` (fraction of requests failed while up).
+- Changes: ``deploys_per_month``, ``change_failure_rate``, ``rollback_minutes``,
+  ``rollout``. Chance of being inside a bad-change window (all-at-once) =
+  deploys/month x 12 x change failure rate x rollback minutes / 525,960.
+- Data (database, storage, queue, cache only): ``replication``, ``replication_lag_seconds``,
+  ``backup_hours``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...model import Design, Node
+from ...model.reliability import REPLICATION_MODES, ROLLOUTS, STATEFUL_KINDS
+from . import fields as F
+
+if TYPE_CHECKING:
+    from .properties import FieldSpec, PropertiesPanel
+
+RELIABLE = frozenset({"service", "database", "cache", "queue", "storage", "external",
+                      "load_balancer", "dns"})
+MONITORED = RELIABLE | {"region", "zone"}
+STATEFUL = frozenset(STATEFUL_KINDS)
+
+# (label, detect minutes, recover minutes): what a person recognises, not a number to guess
+RECOVERY_PRESETS: tuple[tuple[str, float, float], ...] = (
+    ("paged on-call, manual fix: detect 5 min, recover 60 min", 5.0, 60.0),
+    ("automated restart: detect 1 min, recover 2 min", 1.0, 2.0),
+    ("automated failover: detect 1 min, recover 1 min", 1.0, 1.0),
+)
+CUSTOM = "custom"
+NO_REPLICATION = "none"
+
+# section title -> open or closed, kept while the app runs (a rebuild keeps what was chosen)
+_OPEN: dict[str, bool] = {}
+
+
+def parse_fraction_or_percent(text: str, what: str, *, high_open: bool) -> float:
+    """A fraction from "0.001" or "0.1 %"; below 1 (``high_open``) or at most 1."""
+    t = text.strip()
+    scale = 1.0
+    if t.endswith("%"):
+        t, scale = t[:-1], 0.01
+    value = F.parse_number(t, low=0.0, blank=0.0, what=what) * scale
+    if high_open and value >= 1.0:
+        raise ValueError(f"{what} must be below 100 % (e.g. 0.1 % or 0.001)")
+    if value > 1.0:
+        raise ValueError(f"{what} must be at most 100 % (e.g. 10 % or 0.1)")
+    return value
+
+
+def fmt_fraction(value: float) -> str:
+    return "" if value == 0 else f"{value * 100:.6g} %"
+
+
+def _minutes(key: str, what: str) -> Any:
+    def parse(text: str, n: Node, d: Design) -> dict[str, Any]:
+        return {key: F.parse_number(text, low=0.0, blank=None, what=what, high=6e10)}
+    return parse
+
+
+def _parse_error_rate(text: str, n: Node, d: Design) -> dict[str, Any]:
+    return {"error_rate": parse_fraction_or_percent(text, "error rate", high_open=True)}
+
+
+def _parse_cfr(text: str, n: Node, d: Design) -> dict[str, Any]:
+    return {"change_failure_rate": parse_fraction_or_percent(text, "change failure rate",
+                                                             high_open=False)}
+
+
+def _parse_deploys(text: str, n: Node, d: Design) -> dict[str, Any]:
+    return {"deploys_per_month": F.parse_number(text, low=0.0, blank=0.0, what="deploys a month",
+                                                high=1e6)}
+
+
+def _parse_replication(text: str, n: Node, d: Design) -> dict[str, Any]:
+    """ "none" | "sync" | "async"; leaving async drops the lag (a lag applies only to async)."""
+    mode = None if text in ("", NO_REPLICATION) else text
+    if mode is not None and mode not in REPLICATION_MODES:
+        raise ValueError(f"replication is none, sync or async, not “{text}”")
+    values: dict[str, Any] = {"replication": mode}
+    if mode != "async":
+        values["replication_lag_seconds"] = 0.0
+    return values
+
+
+def _parse_lag(text: str, n: Node, d: Design) -> dict[str, Any]:
+    lag = F.parse_number(text, low=0.0, blank=0.0, what="replication lag", high=3.6e12)
+    if lag > 0 and n.replication != "async":
+        raise ValueError("a lag applies only to async replication: choose async first")
+    return {"replication_lag_seconds": lag}
+
+
+def _parse_backup(text: str, n: Node, d: Design) -> dict[str, Any]:
+    return {"backup_hours": F.parse_number(text, low=0.0, low_open=True, blank=None,
+                                           what="backup interval", high=1e9)}
+
+
+def section_specs() -> list[tuple[str, list[FieldSpec]]]:
+    """The three sections and their fields, in the order shown."""
+    from .properties import FieldSpec
+
+    n = F.fmt_number
+    return [
+        ("Monitoring & recovery", [
+            FieldSpec("detect_minutes", "Detect (min)", MONITORED, lambda x: n(x.detect_minutes),
+                      _minutes("detect_minutes", "detection time"), "not set",
+                      tip="Minutes until monitoring notices a failure. With recover set too, "
+                          "MTTR = detect + recover; blank: MTTR from availability"),
+            FieldSpec("recover_minutes", "Recover (min)", MONITORED, lambda x: n(x.recover_minutes),
+                      _minutes("recover_minutes", "recovery time"), "not set",
+                      tip="Minutes to restore once noticed: a few when automated (restart, "
+                          "replace, fail over), an hour or more when a person must act"),
+            FieldSpec("error_rate", "Error rate", RELIABLE, lambda x: fmt_fraction(x.error_rate),
+                      _parse_error_rate, "0 %",
+                      tip="Share of requests it fails while up, e.g. 0.1 % or 0.001"),
+        ]),
+        ("Changes", [
+            FieldSpec("deploys_per_month", "Deploys / month", RELIABLE,
+                      lambda x: n(x.deploys_per_month) if x.deploys_per_month else "",
+                      _parse_deploys, "0", tip="How often a change is rolled out (DORA's deployment "
+                                               "frequency)"),
+            FieldSpec("change_failure_rate", "Change failure rate", RELIABLE,
+                      lambda x: fmt_fraction(x.change_failure_rate), _parse_cfr, "0 %",
+                      tip="Share of deploys that break it, e.g. 10 % (DORA)"),
+            FieldSpec("rollback_minutes", "Rollback (min)", RELIABLE, lambda x: n(x.rollback_minutes),
+                      _minutes("rollback_minutes", "rollback time"), "its MTTR",
+                      tip="Minutes a bad change stays out before it is rolled back; blank: the "
+                          "node's MTTR"),
+            FieldSpec("rollout", "Rollout", RELIABLE, lambda x: x.rollout, None, choices=ROLLOUTS,
+                      tip="All at once: a bad change takes every replica down; zone by zone "
+                          "(region by region): only the first wave's replicas"),
+        ]),
+        ("Data", [
+            FieldSpec("replication", "Replication", STATEFUL,
+                      lambda x: x.replication or NO_REPLICATION, _parse_replication,
+                      choices=(NO_REPLICATION, *REPLICATION_MODES),
+                      tip="Between its own replicas: sync loses no acknowledged write, async "
+                          "loses up to the lag"),
+            FieldSpec("replication_lag_seconds", "Replication lag (s)", STATEFUL,
+                      lambda x: n(x.replication_lag_seconds) if x.replication_lag_seconds else "",
+                      _parse_lag, "0", tip="Seconds an async copy is behind (async only)"),
+            FieldSpec("backup_hours", "Backup every (h)", STATEFUL, lambda x: n(x.backup_hours),
+                      _parse_backup, "no backup",
+                      tip="Hours between backups: the RPO when no copy survives"),
+        ]),
+    ]
+
+
+def preset_for(node: Node) -> str:
+    """The preset label matching a node's detect/recover, else "custom"."""
+    for label, det, rec in RECOVERY_PRESETS:
+        if node.detect_minutes == det and node.recover_minutes == rec:
+            return label
+    return CUSTOM
+
+
+class Section(QWidget):
+    """A titled section that folds open and shut (a ▸/▾ button above a form)."""
+
+    def __init__(self, title: str, is_open: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 8, 0, 0)
+        lay.setSpacing(2)
+        self.button = QToolButton()
+        self.button.setText(title.replace("&", "&&"))  # "&" is not a mnemonic
+        self.button.setCheckable(True)
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.button.setStyleSheet("QToolButton { border: none; font-weight: 600; color: #334155; }")
+        self.button.toggled.connect(self._toggled)
+        lay.addWidget(self.button)
+        self.body = QWidget()
+        self.body.setObjectName("sectionBody")
+        self.body.setStyleSheet("#sectionBody { border-left: 2px solid #e2e8f0; }")
+        self.form = QFormLayout(self.body)
+        self.form.setContentsMargins(8, 0, 0, 4)
+        self.form.setVerticalSpacing(4)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        lay.addWidget(self.body)
+        self.button.setChecked(is_open)
+        self._toggled(is_open)
+
+    def _toggled(self, on: bool) -> None:
+        self.button.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.body.setVisible(on)
+        _OPEN[self.title] = on
+
+    def is_open(self) -> bool:
+        return self.button.isChecked()
+
+
+class RecoverySections:
+    """Adds the sections to a :class:`PropertiesPanel` and keeps the preset combo current."""
+
+    def __init__(self, panel: PropertiesPanel, nodes: list[Node]) -> None:
+        self.panel = panel
+        self.node_ids = [n.id for n in nodes]
+        self.sections: dict[str, Section] = {}
+        self.preset_combo: QComboBox | None = None
+        kinds = {n.kind for n in nodes}
+        for title, specs in section_specs():
+            shown = [s for s in specs if all(k in s.kinds for k in kinds)]
+            if not shown:
+                continue
+            keys = [s.key for s in shown]
+            differs = any(_non_default(n, k) for n in nodes for k in keys)
+            section = Section(title, _OPEN.get(title, differs))
+            self.sections[title] = section
+            panel.form.addRow(section)
+            main_form, panel.form = panel.form, section.form
+            try:
+                if title == "Monitoring & recovery" and "detect_minutes" in keys:
+                    self._add_presets(section)
+                for spec in shown:
+                    panel._add_node_field(spec, nodes)
+            finally:
+                panel.form = main_form
+
+    def _add_presets(self, section: Section) -> None:
+        combo = QComboBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(10)
+        combo.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        for label, _d, _r in RECOVERY_PRESETS:
+            combo.addItem(label)
+            combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+        combo.addItem(CUSTOM)
+        combo.view().setMinimumWidth(340)
+        combo.setToolTip("Typical detect and recover times: pick one, or type your own below")
+        combo.activated.connect(lambda i: self.apply_preset(combo.itemText(i)))
+        self.preset_combo = combo
+        lab = QLabel("Recovery")
+        lab.setToolTip(combo.toolTip())
+        section.form.addRow(lab, combo)
+        self.refresh()
+
+    def apply_preset(self, label: str) -> bool:
+        """Set detect and recover of every selected node from a preset: ONE undo step."""
+        from ..editing.commands import SetNodeFieldsCommand
+
+        match = next((p for p in RECOVERY_PRESETS if p[0] == label), None)
+        if match is None:  # "custom": the fields below are for typing
+            return False
+        _l, det, rec = match
+        d = self.panel.editor.design
+        changes = {nid: {"detect_minutes": det, "recover_minutes": rec} for nid in self.node_ids
+                   if nid in d.nodes and (d.nodes[nid].detect_minutes, d.nodes[nid].recover_minutes)
+                   != (det, rec)}
+        if not changes:
+            return False
+        who = d.nodes[next(iter(changes))].name if len(changes) == 1 else F.plural(len(changes), "node")
+        self.panel.editor.push(SetNodeFieldsCommand(d, changes, f"Set recovery of {who}: {label}"))
+        return True
+
+    def refresh(self) -> None:
+        if self.preset_combo is None:
+            return
+        d = self.panel.editor.design
+        labels = {preset_for(d.nodes[n]) for n in self.node_ids if n in d.nodes}
+        if len(labels) == 1:
+            self.preset_combo.setCurrentText(labels.pop())
+        else:
+            self.preset_combo.setCurrentIndex(-1)
+            self.preset_combo.setPlaceholderText("mixed")
+
+
+def _non_default(n: Node, key: str) -> bool:
+    default = Node(id=n.id, kind=n.kind)
+    return getattr(n, key) != getattr(default, key)
