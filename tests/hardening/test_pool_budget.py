@@ -10,8 +10,7 @@ import tracemalloc
 
 import pytest
 
-from modeller.analysis import analyze
-from modeller.analysis import exact_diagram
+from modeller.analysis import analyze, exact_diagram
 from modeller.analysis.compiled import compile_design
 from modeller.analysis.exact import exact_availability
 from modeller.model import Design, Link, Node, design_from_dict, design_to_dict
