@@ -347,3 +347,18 @@ def test_link_labels_keep_off_container_title_strips(window, examples_dir):
     zone = window.scene.item_for("eu-west-1b").scene_rect()
     strip = QRectF(zone.x(), zone.y(), zone.width(), CONTAINER_TITLE)
     assert not label.intersects(strip)
+
+
+def test_paste_keeps_a_replication_link(window):
+    """(4b) a copied 'replicates' link keeps its mode and lag (paste used to drop them)."""
+    load(window, {"nodes": [{"id": "p", "kind": "database", "x": 0, "y": 0},
+                            {"id": "s", "kind": "database", "x": 300, "y": 0}],
+                  "links": [{"from": "p", "to": "s", "replicates": True, "mode": "async",
+                             "lag_seconds": 5}]})
+    d = window.editor.design
+    window.scene.select_ids(["p", "s"])
+    window.view.setFocus()
+    QTest.keySequence(window.view, QKeySequence(QKeySequence.StandardKey.Copy))
+    QTest.keySequence(window.view, QKeySequence(QKeySequence.StandardKey.Paste))
+    lk = d.link("p-2", "s-2")
+    assert lk is not None and lk.replicates and lk.mode == "async" and lk.lag_seconds == 5

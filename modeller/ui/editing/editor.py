@@ -424,7 +424,8 @@ class Editor(QObject):
             new_ids.append(n.id)
         for lk in piece.links:
             AddLinkCommand(d, Link(rename[lk.source], rename[lk.target], lk.calls, lk.optional,
-                                   dict(lk.extra)), parent=macro)
+                                   dict(lk.extra), replicates=lk.replicates, mode=lk.mode,
+                                   lag_seconds=lk.lag_seconds), parent=macro)
         self.push(macro)
         return new_ids
 
