@@ -13,7 +13,10 @@
 - *zone / region C*: C is down (everything placed in it is lost); probability = C's
   unavailability.
 - *failover window of X*: X is inside a failover window (an independent event of
-  probability ``failover_p``). Bad-change windows are not in the engine yet.
+  probability ``failover_p``).
+- *bad change of X*: X is inside a bad-change window (probability ``change_p``), which
+  takes down the replicas it hits: all of them (all-at-once), or the first wave's
+  (zone-by-zone, region-by-region).
 
 All units are independent events (own replicas, containers and windows are separate
 two-state components), so the probability of a cut set is the product of its units'
@@ -55,9 +58,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..model import Design, Role
-from .compiled import Compiled
+from .compiled import CNode, Compiled
 from .report import CutSet, CutUnit
-from .structure import evaluate, raw_up_from_states
+from .structure import evaluate, raw_up_from_states, replica_groups
 
 MAX_ORDER = 3
 DEFAULT_MAX_UNITS = 400  # candidates for pairs and triples (the most probable first)
@@ -69,8 +72,9 @@ CHUNK = 4096  # columns per structure-function call
 
 @dataclass(frozen=True)
 class Unit:
-    """One failure unit. ``kind``: "node", "zone", "region" or "failover_window";
-    ``target``: the node or container it concerns; ``lost``: replicas lost (nodes)."""
+    """One failure unit. ``kind``: "node", "zone", "region", "failover_window" or
+    "bad_change"; ``target``: the node or container it concerns; ``lost``: replicas lost
+    (nodes, bad changes)."""
 
     key: str
     kind: str
@@ -133,16 +137,26 @@ class _Batch:
         """(client-down matrix (clients, M), serve state per node (M,)) for the columns."""
         c = self.c
         m = len(columns)
-        node_left: dict[str, np.ndarray] = {}
+        replica_up: dict[str, np.ndarray] = {}  # bool (M, replicas), own states
         cont_up: dict[str, np.ndarray] = {}
         window: dict[str, np.ndarray] = {}
+
+        def own(nid: str) -> np.ndarray:
+            if nid not in replica_up:
+                replica_up[nid] = np.ones((m, c.nodes[nid].replicas), dtype=bool)
+            return replica_up[nid]
+
         for i, col in enumerate(columns):
             for u in col:
                 if u.kind == "node":
-                    if u.target not in node_left:
-                        node_left[u.target] = np.full(m, c.nodes[u.target].replicas,
-                                                      dtype=np.int64)
-                    node_left[u.target][i] = c.nodes[u.target].replicas - u.lost
+                    # the last ``lost`` replicas down (only the count matters with every
+                    # container up; a node unit in combination has too few left to serve)
+                    own(u.target)[i, c.nodes[u.target].replicas - u.lost:] = False
+                elif u.kind == "bad_change":
+                    rows = own(u.target)
+                    for gi, (_, sl) in enumerate(replica_groups(c.nodes[u.target])):
+                        if c.nodes[u.target].change_all or gi in c.nodes[u.target].change_groups:
+                            rows[i, sl] = False  # the replicas the bad change hits
                 elif u.kind == "failover_window":
                     if u.target not in window:
                         window[u.target] = np.zeros(m, dtype=bool)
@@ -151,10 +165,6 @@ class _Batch:
                     if u.target not in cont_up:
                         cont_up[u.target] = np.ones(m, dtype=bool)
                     cont_up[u.target][i] = False
-        # own replica states: the first ``left`` replicas up (only the count matters
-        # with every container up; a node unit in combination has no replica up)
-        replica_up = {nid: np.arange(c.nodes[nid].replicas)[None, :] < left[:, None]
-                      for nid, left in node_left.items()}
         raw = raw_up_from_states(c, replica_up, cont_up) if replica_up or cont_up else {}
         profile = self._profiles(cont_up, m)
         ev = evaluate(c, raw, window=window, m=m, profile=profile)
@@ -244,9 +254,12 @@ def _units(design: Design, compiled: Compiled, nodes: list[str], batch: _Batch,
         units.append(u)
         if known[u.target]:
             alone[u.key] = column(known[u.target])
-    # failover windows
+    # failover windows and bad changes (all replicas, or the first wave's)
     wunits = [Unit(f"{nid}#failover", "failover_window", nid, compiled.nodes[nid].failover_p)
               for nid in nodes if compiled.nodes[nid].failover_p > 0]
+    wunits += [Unit(f"{nid}#change", "bad_change", nid, compiled.nodes[nid].change_p,
+                    _change_replicas(compiled.nodes[nid]), compiled.nodes[nid].replicas)
+               for nid in nodes if getattr(compiled.nodes[nid], "change_p", 0.0) > 0]
     if wunits:
         mat = batch.clients_down([[u] for u in wunits])
         for j, u in enumerate(wunits):
@@ -254,6 +267,13 @@ def _units(design: Design, compiled: Compiled, nodes: list[str], batch: _Batch,
                 alone[u.key] = mat[:, j]
         units += wunits
     return units, alone
+
+
+def _change_replicas(cn: CNode) -> int:
+    """Replicas a bad change of ``cn`` takes down (all, or the first wave's)."""
+    if cn.change_all:
+        return cn.replicas
+    return sum(count for gi, (_, count) in enumerate(cn.groups) if gi in cn.change_groups)
 
 
 def _describe(design: Design, u: Unit) -> CutUnit:
@@ -267,6 +287,9 @@ def _describe(design: Design, u: Unit) -> CutUnit:
             words = f"{name} ({u.lost} of its {u.replicas} replicas)"
     elif u.kind == "failover_window":
         words = f"{name}'s failover window"
+    elif u.kind == "bad_change":
+        words = (f"{name}'s bad change" if u.lost >= u.replicas else
+                 f"{name}'s bad change (first wave: {u.lost} of its {u.replicas} replicas)")
     else:
         words = f"{u.kind} {name}"
     return CutUnit(u.target, u.kind, name, u.probability, words, u.lost)

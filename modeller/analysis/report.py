@@ -118,7 +118,7 @@ class CutUnit:
     grouped: ``lost`` of them), a zone, a region or a failover window."""
 
     id: str  # the node or container
-    kind: str  # "node", "zone", "region" or "failover_window"
+    kind: str  # "node", "zone", "region", "failover_window" or "bad_change"
     name: str
     probability: float
     words: str  # "db (2 of its 3 replicas)", "zone eu-a", "lb's failover window"

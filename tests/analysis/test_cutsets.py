@@ -27,17 +27,21 @@ from .random_designs import random_design
 SEEDS = range(60)
 
 
-def _dropped(compiled, nodes: dict[str, int], containers: set[str], windows: set[str]
+def _dropped(compiled, nodes: dict[str, np.ndarray], containers: set[str], windows: set[str]
              ) -> list[str]:
-    """Clients not served with ``nodes[id]`` replicas up for the named nodes, the named
-    containers down and the named failover windows open; everything else up."""
-    replica_up = {n: (np.arange(compiled.nodes[n].replicas) < left)[None, :]
-                  for n, left in nodes.items()}
+    """Clients not served with ``nodes[id]`` the own up state of each replica of the named
+    nodes, the named containers down and the named failover windows open; everything
+    else up."""
+    replica_up = {n: np.asarray(up, dtype=bool)[None, :] for n, up in nodes.items()}
     cont = {c: np.zeros(1, dtype=bool) for c in containers}
     raw = raw_up_from_states(compiled, replica_up, cont)
     win = {n: np.ones(1, dtype=bool) for n in windows}
     ev = evaluate(compiled, raw, window=win, m=1, profile=compiled.profile_index(cont, 1))
     return [c for c in compiled.clients if not ev.serves[c][0]]
+
+
+def _left(n: int, left: int) -> np.ndarray:
+    return np.arange(n) < left
 
 
 def _p_at_least_down(n: int, j: int, a: float) -> float:
@@ -55,25 +59,36 @@ def brute_force(design: Design) -> dict[frozenset[str], tuple[float, list[str]]]
     compiled = compile_design(design)
     if _dropped(compiled, {}, set(), set()):
         return {}
-    units: dict[str, tuple[str, str, int, float]] = {}  # key -> (kind, target, left, p)
+    units: dict[str, tuple[str, str, np.ndarray | None, float]] = {}  # key -> (kind, target,
+    # own replica states when it fails, probability)
     for nid, cn in compiled.nodes.items():
         if cn.role is Role.SOURCE:
             continue
         n, k = cn.replicas, cn.k or 0
         lost = next((j for j in range(1, n + 1)
-                     if _dropped(compiled, {nid: n - j}, set(), set())), n - k + 1)
-        units[nid] = ("node", nid, n - lost, _p_at_least_down(n, lost, cn.availability))
+                     if _dropped(compiled, {nid: _left(n, n - j)}, set(), set())), n - k + 1)
+        units[nid] = ("node", nid, _left(n, n - lost), _p_at_least_down(n, lost, cn.availability))
         if cn.failover_p > 0:
-            units[f"{nid}#failover"] = ("window", nid, 0, cn.failover_p)
+            units[f"{nid}#failover"] = ("window", nid, None, cn.failover_p)
+        if cn.change_p > 0:  # a bad change: the replicas of the groups it hits are down
+            up = np.ones(n, dtype=bool)
+            start = 0
+            for gi, (_, count) in enumerate(cn.groups):
+                if cn.change_all or gi in cn.change_groups:
+                    up[start:start + count] = False
+                start += count
+            units[f"{nid}#change"] = ("change", nid, up, cn.change_p)
     for cid, cc in compiled.containers.items():
-        units[cid] = ("container", cid, 0, cc.unavailability)
+        units[cid] = ("container", cid, None, cc.unavailability)
 
     def drops(keys: tuple[str, ...]) -> list[str]:
-        nodes, conts, wins = {}, set(), set()
+        nodes: dict[str, np.ndarray] = {}
+        conts, wins = set(), set()
         for key in keys:
-            kind, target, left, _ = units[key]
-            if kind == "node":
-                nodes[target] = left
+            kind, target, up, _ = units[key]
+            if kind in ("node", "change"):
+                n = compiled.nodes[target].replicas
+                nodes[target] = nodes.get(target, np.ones(n, dtype=bool)) & up
             elif kind == "window":
                 wins.add(target)
             else:
@@ -94,7 +109,8 @@ def brute_force(design: Design) -> dict[frozenset[str], tuple[float, list[str]]]
 
 
 def _key(u) -> str:  # type: ignore[no-untyped-def]
-    return f"{u.id}#failover" if u.kind == "failover_window" else u.id
+    return {"failover_window": f"{u.id}#failover", "bad_change": f"{u.id}#change"}.get(
+        u.kind, u.id)
 
 
 def _module(design: Design, **kw) -> dict[frozenset[str], tuple[float, list[str]]]:  # type: ignore[no-untyped-def]
@@ -284,3 +300,35 @@ def test_cut_sets_for_matches_analyze() -> None:
     res = cut_sets_for(design, live.system.unavailability, live.failures)
     assert [cs.to_dict() for cs in res.cut_sets] == [cs.to_dict() for cs in full.cut_sets]
     assert res.summary() == full.cut_sets_summary
+
+
+def test_bad_changes_are_units() -> None:
+    # web: 3 replicas over z0, z1, z2 (0.999 each), 2 needed. Deploys 20 a month, a
+    # quarter bad, 300 min to roll back: P(in a bad-change window) = 20 x 12 x 0.25 x 300
+    # / 525,960 = 0.034223. Zone by zone, a bad change takes the first wave's replica:
+    # alone nothing drops (2 left); with another zone lost, 1 is left: a pair.
+    def design(rollout: str) -> Design:
+        return Design("bc", [
+            Node("users", "client"),
+            Node("r", "region", availability=1.0),
+            *[Node(f"z{i}", "zone", parent="r", availability=0.999) for i in range(3)],
+            Node("web", "service", parent="r", replicas=3, availability=0.99, min_healthy=2,
+                 spread=["z0", "z1", "z2"], deploys_per_month=20.0, change_failure_rate=0.25,
+                 rollback_minutes=300.0, rollout=rollout)],
+            [Link("users", "web")])
+
+    p = 20 * 12 * 0.25 * 300 / 525_960
+    rep = analyze(design("all-at-once"), simulation_years=0, sweeps=False, cut_sets=True)
+    got = {tuple(u.words for u in cs.units): cs.probability for cs in rep.cut_sets}
+    assert got[("web's bad change",)] == pytest.approx(p, rel=1e-12)
+    rep = analyze(design("zone-by-zone"), simulation_years=0, sweeps=False, cut_sets=True)
+    got = {tuple(sorted(u.words for u in cs.units)): cs.probability for cs in rep.cut_sets}
+    wave = "web's bad change (first wave: 1 of its 3 replicas)"
+    waves = {k: v for k, v in got.items() if wave in k}
+    # the wave with either of the two other zones (1e-3 each); with its own zone it
+    # loses only that one replica
+    assert len(waves) == 2 and all(len(k) == 2 for k in waves)
+    assert all(v == pytest.approx(p * 1e-3, rel=1e-12) for v in waves.values())
+    # web alone: 2 of its 3 replicas (3 x 0.01^2 x 0.99 + 0.01^3); any two zones
+    assert got[("web (2 of its 3 replicas)",)] == pytest.approx(3e-4 * 0.99 + 1e-6, rel=1e-12)
+    assert sum(1 for k in got if len(k) == 2 and all(w.startswith("zone") for w in k)) == 3

@@ -224,7 +224,7 @@ listed too, marked “assumed perfect”: the model cannot see its risk, not tha
 <h3>Cut sets: failures that take you down together</h3>
 <p>The <b>Cut sets</b> tab of the Insights dock lists the sets of up to three failure units — a
 node losing the replicas that matter (“DB (2 of its 3 replicas)”), a zone, a region, a failover
-window — that together, with everything else up, drop a client, and none of whose parts does it
+window, a bad change — that together, with everything else up, drop a client, and none of whose parts does it
 alone: “these 2 failures together take Shoppers down: 0.13 % of the downtime”. The share is the
 set's probability (the product of its parts': they fail independently) over the design's
 unavailability, the rare-event approximation: overlapping sets do not add up to exactly 100 %.
