@@ -183,7 +183,10 @@ def test_fail_a_zone_by_shortcut_and_click_shades_exactly_the_scenario(window, q
                      "Also down: Session cache",
                      "Overloaded: none",
                      "Hot: Storefront (86 %) (above the target utilisation)",
-                     f"P(system | down) = 97.40 %  (now {fmt_percent(report.system.availability, report.system.unavailability)})"]
+                     f"P(system | down) = 97.40 %  (now {fmt_percent(report.system.availability, report.system.unavailability)})",
+                     # (4b) the zone's resilience row: it survives (RTO 0); the session cache
+                     # in it has no replication or backup, so its data is lost
+                     "Recovery: zone RTO 0 s, RPO everything"]
     assert fmt_percent(scenario.availability_given_down, scenario.unavailability_given_down) == "97.40 %"
     # by hand: region × LB × zones a, c × web a, c (2 × 700 ≥ 1200) × app a, c × db's replica a
     # × (1 − failover window): (v2) the window's rate is 1/(MTBF + MTTR) = 1/200 h, so

@@ -139,6 +139,22 @@ def outcome_text(design: Design, scenario: Any) -> str:
     return words[2:]  # "✘ ", "⚠ ", "✔ "
 
 
+def recovery_line(report: Any, target: str) -> str:
+    """(4b) RTO and RPO of what was failed, from ``report.resilience_for(target)``: a zone
+    or region its one row, a node its hardware (one replica) and software (bad change)
+    rows: "Recovery: hardware RTO 0 s, RPO 0 s (policy met) · software …"; "" without."""
+    from ...export.resilience import fmt_rpo, fmt_rto
+
+    rows_for = getattr(report, "resilience_for", None)
+    rows = rows_for(target) if callable(rows_for) else []
+    parts = []
+    for r in rows:
+        met = "" if r.meets_policy is None else (" (policy met)" if r.meets_policy
+                                                  else " (policy MISSED)")
+        parts.append(f"{r.disruption} RTO {fmt_rto(r.rto_minutes)}, RPO {fmt_rpo(r.rpo_seconds)}{met}")
+    return ("Recovery: " + " · ".join(parts)) if parts else ""
+
+
 def scenario_lines(design: Design, scenario: Any, report: Any = None) -> list[str]:
     """The overlay's lines, plain text: headline, what else goes down, overloads, numbers."""
     kind = KIND_LABELS.get(scenario.kind, scenario.kind)
@@ -154,6 +170,9 @@ def scenario_lines(design: Design, scenario: Any, report: Any = None) -> list[st
     if system is not None:
         p += f"  (now {fmt_percent(system.availability, system.unavailability)})"
     lines.append(p)
+    rec = recovery_line(report, scenario.down)
+    if rec:
+        lines.append(rec)
     return lines
 
 
@@ -393,6 +412,10 @@ class FailItOverlay(QFrame):
             now = fmt_percent(system.availability, system.unavailability)
             line += f"&nbsp;&nbsp;<span style='color:#475569'>(now {esc(now)})</span>"
         rich.append(line)
+        rec = recovery_line(report, scenario.down)
+        if rec:
+            missed = "MISSED" in rec
+            rich.append(f"<span style='color:{DROPS_COLOUR if missed else '#334155'}'>{esc(rec)}</span>")
         self._set(lines, rich)
 
 

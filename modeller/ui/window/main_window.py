@@ -40,6 +40,7 @@ from ..files.locks import check_and_lock, release_locks
 from ..files.paths import examples_dir, icon_path
 from ..files.saving import Autosaver, RecentFiles, Recovery, save_design_file
 from ..insights.panel import InsightsPanel
+from ..insights.recovery import install_recovery
 from ..panels.fields import plural
 from ..panels.palette import Palette
 from ..panels.properties import PropertiesPanel
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         install_export_actions(self)
         self._toolbar()
         self.failit = install_failit(self)
+        self.recovery = install_recovery(self)  # the insights' Recovery tab (4b)
         zones = QDockWidget("Survives losing one zone?", self)
         zones.setObjectName("zoneCheckDock")
         zones.setWidget(self.failit.zone_panel)
