@@ -1,6 +1,10 @@
 """A text note: a sticky note on the canvas for a meeting's words (no semantics).
 
 It mirrors a ``note`` node (its words in ``extra["text"]``); the analysis never sees it.
+Its size is the node's ``w``/``h`` (saved in the file); selected, it shows four corner
+grips like a container's, and the canvas resizes it from them (one undo step). The text
+is laid out again for every size: it wraps to the width and is elided (whole in the
+tooltip) when the height runs out.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ FOLD = 12.0
 INSET = 9.0
 TEXT_SPECS = ((8.5, False), (8.0, False), (7.5, False))
 PLACEHOLDER = "Double-click to write a note"
+GRIP = 7.0  # half the side of a corner grip's hit square, as on a container
+MIN_SIZE = (80.0, 50.0)  # the smallest note a resize leaves: two lines of text
 
 
 def note_text(node: Node) -> str:
@@ -70,6 +76,27 @@ class NoteItem(FailStateMixin, QGraphicsItem):
     def set_badges(self, badges, stale: bool = False) -> None:  # noqa: ANN001
         """Notes carry no numbers."""
 
+    def set_size(self, w: float, h: float) -> None:
+        """A resize preview: the new size, the text wrapped to it (the model follows on release)."""
+        self.prepareGeometryChange()
+        self.w, self.h = w, h
+        self._sig = None
+        self._layout()
+
+    def grips(self) -> dict[str, QPointF]:
+        return {"tl": QPointF(0, 0), "tr": QPointF(self.w, 0),
+                "bl": QPointF(0, self.h), "br": QPointF(self.w, self.h)}
+
+    def grip_at(self, scene_pos: QPointF) -> str | None:
+        """The corner grip under a scene point, when the note is selected (None otherwise)."""
+        if not self.isSelected():
+            return None
+        local = self.mapFromScene(scene_pos)
+        for name, p in self.grips().items():
+            if abs(local.x() - p.x()) <= GRIP + 1 and abs(local.y() - p.y()) <= GRIP + 1:
+                return name
+        return None
+
     def _layout(self) -> None:
         width = self.w - 2 * INSET
         line_h = 13.0
@@ -83,7 +110,9 @@ class NoteItem(FailStateMixin, QGraphicsItem):
                 rest = "\n".join(paragraphs[k:])
                 self._fits.append(Fit(rest, ("…",), TEXT_SPECS[-1], 10.0, cut=True))
                 break
-            fit = fit_text(para, width, TEXT_SPECS[-1:], left, never_cut=self.never_cut)
+            # never wider than the note, in exports too: what does not fit is elided as on
+            # the canvas (the picture shows the note as sized; enlarge it to show more)
+            fit = fit_text(para, width, TEXT_SPECS[-1:], left)
             self._fits.append(fit)
             used += len(fit.lines)
         self.fits = list(self._fits)
@@ -93,12 +122,22 @@ class NoteItem(FailStateMixin, QGraphicsItem):
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return self.rect().adjusted(-3, -3, 3, 4)
+        m = GRIP + 2
+        return self.rect().adjusted(-m, -m, m, m)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
+        path.setFillRule(Qt.FillRule.WindingFill)
         path.addRect(self.rect())
+        if self.isSelected():
+            for p in self.grips().values():
+                path.addRect(QRectF(p.x() - GRIP, p.y() - GRIP, 2 * GRIP, 2 * GRIP))
         return path
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:  # noqa: N802
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedChange:
+            self.prepareGeometryChange()  # the grips join or leave the shape
+        return super().itemChange(change, value)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
@@ -123,6 +162,11 @@ class NoteItem(FailStateMixin, QGraphicsItem):
         painter.setBrush(style.NOTE_BORDER.lighter(140))
         painter.setPen(QPen(style.NOTE_BORDER, 1.0))
         painter.drawPolygon(fold)
+        if self.isSelected():
+            painter.setPen(QPen(style.SELECTION, 1.2))
+            painter.setBrush(QColor("#ffffff"))
+            for p in self.grips().values():
+                painter.drawRect(QRectF(p.x() - GRIP / 2 - 1, p.y() - GRIP / 2 - 1, GRIP + 2, GRIP + 2))
         if not self.text:
             painter.setPen(QColor(style.NOTE_TEXT.red(), style.NOTE_TEXT.green(), style.NOTE_TEXT.blue(), 120))
             painter.setFont(style.font(8, False))

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ...model import Design, link_problem
 from ...model import geometry as geo
 from ...render.items.link import arrow_path, clip_to_rect
-from ...render.items.note import INSET, note_text
+from ...render.items.note import INSET, MIN_SIZE, note_text
 from ..editing.commands import SetNodeFieldsCommand
 from . import style
 from .items import ChipItem, ContainerItem, NodeItem, NoteItem
@@ -570,15 +570,19 @@ class RubberBandInteraction(Interaction):
 
 
 class ResizeInteraction(Interaction):
-    """Drag a selected container's corner grip; it never shrinks past what it holds."""
+    """Drag a selected container's or note's corner grip: the box follows the pointer, a
+    container never shrinks past what it holds, a note never below ``MIN_SIZE`` (its text
+    wraps to the new width as it goes); the release is one "Resize" undo step."""
 
-    def __init__(self, scene: DesignScene, item: ContainerItem, grip: str, press: QPointF) -> None:
+    def __init__(self, scene: DesignScene, item: ContainerItem | NoteItem, grip: str, press: QPointF) -> None:
         super().__init__(scene)
         self.item = item
         self.grip = grip
         self.press = QPointF(press)
         self.orig = item.scene_rect()
-        self.inner = scene.editor.min_container_rect(item.node_id)
+        note = isinstance(item, NoteItem)
+        self.inner = None if note else scene.editor.min_container_rect(item.node_id)
+        self.min_size = MIN_SIZE if note else geo.CONTAINER_MIN
         self.rect = QRectF(self.orig)
 
     def mouse_move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
@@ -586,7 +590,7 @@ class ResizeInteraction(Interaction):
         px, py = pos.x(), pos.y()
         if self.scene.snap_to_grid:
             px, py = geo.snap(px), geo.snap(py)
-        mw, mh = geo.CONTAINER_MIN
+        mw, mh = self.min_size
         if "l" in self.grip:
             x0 = min(px, x1 - mw)
             if self.inner:
@@ -604,8 +608,11 @@ class ResizeInteraction(Interaction):
             if self.inner:
                 y1 = max(y1, self.inner[1] + self.inner[3])
         self.rect = QRectF(x0, y0, x1 - x0, y1 - y0)
-        self.item.prepareGeometryChange()
-        self.item.w, self.item.h = self.rect.width(), self.rect.height()
+        if isinstance(self.item, NoteItem):
+            self.item.set_size(self.rect.width(), self.rect.height())  # the text rewraps
+        else:
+            self.item.prepareGeometryChange()
+            self.item.w, self.item.h = self.rect.width(), self.rect.height()
         self.item.setPos(self.rect.topLeft())
         self.item._sig = None  # the preview differs from the model until release
         self.item.update()

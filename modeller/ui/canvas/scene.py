@@ -225,9 +225,9 @@ class DesignScene(DiagramScene):
                 return
             if isinstance(item, NodeItem):
                 break
-        # 2. a resize grip on a selected container
+        # 2. a resize grip on a selected container or note
         for item in self._boxes.values():
-            if isinstance(item, ContainerItem) and item.grip_at(pos):
+            if isinstance(item, (ContainerItem, NoteItem)) and item.grip_at(pos):
                 self.start_interaction(ResizeInteraction(self, item, item.grip_at(pos) or "br", pos))
                 event.accept()
                 return
