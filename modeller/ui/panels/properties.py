@@ -594,8 +594,8 @@ class PropertiesPanel(QWidget):
         self.numbers: QLabel | None = None
         self.preset_box: PresetBox | None = None
         self.template_note: QLabel | None = None
-        self.note_text: NoteTextEdit | None = None
         self.recovery: RecoverySections | None = None
+        self.note_text: NoteTextEdit | None = None
         nodes = [d.nodes[n] for n in self.node_ids]
         if nodes and all(n.is_note for n in nodes):
             self._add_note_text(nodes)
@@ -677,8 +677,7 @@ class PropertiesPanel(QWidget):
         edit.finished.connect(self._keep_note_text)
         self.note_text = edit
         self.editors["text"] = edit
-        self.form.addRow(edit)
-        self.form.addRow(wrapped_label(NOTE_HINT, style_sheet="color: #64748b; font-size: 8pt;"))
+        self.form.addRow(edit)  # how it is kept: the standing message under the fields
 
     def _keep_note_text(self) -> None:
         """The note box's text into the model (one "Edit note" undo step), if it changed."""
@@ -936,8 +935,9 @@ class PropertiesPanel(QWidget):
                 key, msg = next(reversed(self.errors.items()))
                 self._show_message(key, f"{self._label(key)} not applied: {msg}", error=True)
                 return
-            text = ("Enter or Tab applies a value; a value that cannot be right is refused "
-                    "here and never applied.")
+            text = NOTE_HINT if getattr(self, "note_text", None) is not None else (
+                "Enter or Tab applies a value; a value that cannot be right is refused "
+                "here and never applied.")
         colour, bg = ("#b91c1c", "#fef2f2") if error else ("#64748b", "transparent")
         self.message.setStyleSheet(f"#fieldMessage {{ color: {colour}; background: {bg}; "
                                    "font-size: 8pt; padding: 6px 10px; border-top: 1px solid #e2e8f0; }")
