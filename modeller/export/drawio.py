@@ -507,7 +507,8 @@ _KEYWORDS: list[tuple[str, set[str], tuple[str, ...]]] = [
     ("database", {"db", "rds", "aurora", "database", "databases", "dynamo", "cassandra"},
      ("sql", "postgres", "mongo", "dynamodb", "database", "cosmosdb")),
     ("cache", {"redis", "memcached", "elasticache"}, ("cache",)),
-    ("queue", {"sqs", "kafka", "rabbitmq", "queue", "queues"}, ("queue", "kafka")),
+    ("queue", {"sqs", "sns", "kafka", "rabbitmq", "queue", "queues", "pubsub", "kinesis"},
+     ("queue", "kafka", " pub sub ", "event hub", "service bus")),
     ("storage", {"s3", "bucket", "buckets", "blob", "storage"}, ("storage", "bucket")),
     ("client", {"user", "users", "client", "clients", "browser", "browsers", "actor"},
      ("umlactor",)),
@@ -553,9 +554,10 @@ def _guess_component(cell: _Cell, name: str, names: list[str],
 
     Order: the library map's own entry for the shape (most specific: an RDS icon is a
     database whatever its label says — except that a compute shape labelled as a data
-    store, "MongoDB" on an EC2 icon, is that data store); words in the label; a generic shape (cylinder,
-    actor, cloud); words in the shape's name; the library-wide pattern (a known library
-    shape without its own entry: a service); else the default, a service.
+    store, "MongoDB" on an EC2 icon, is that data store); a product the label names ("Cloud
+    SQL", "DynamoDB": the map entry of that name, with its preset); words in the label; a
+    generic shape (cylinder, actor, cloud); words in the shape's name; the library-wide
+    pattern (a known library shape without its own entry: a service); else a service.
     """
     entry = smap.lookup(names)
     found = _keyword_kind(name)
@@ -565,6 +567,10 @@ def _guess_component(cell: _Cell, name: str, names: list[str],
             return found[0], (f'label says "{found[1]}"; its {entry.library} shape '
                               f'"{entry.name}" is a service that runs it'), "label", None
         return entry.kind, f'{entry.library} shape "{entry.name}"', "library", entry
+    product = smap.product_in_label(name) if name else None
+    if product is not None and product[0].kind:
+        hit, words = product
+        return hit.kind, f'label names {hit.library} "{words}"', "label", hit
     if found:
         return found[0], f'label says "{found[1]}"', "label", None
     shape = _shape_text(cell).lower()
@@ -1036,7 +1042,7 @@ def _build(cells: list[_Cell], source: str, stem: str, page_name: str,
         if not ours:
             how_found, why, entry = how[cid]
             preset = None
-            if entry is not None and entry.preset and how_found in ("library", "box"):
+            if entry is not None and entry.preset and how_found in ("library", "box", "label"):
                 preset = get_preset(entry.preset)
             if cid in spread_of:
                 preset_entry = spread_preset.get(cid)

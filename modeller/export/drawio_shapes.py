@@ -18,6 +18,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,6 +41,18 @@ MAX_ENTRIES = 20_000
 GROUP_MEANINGS = ("region", "zone", "spread", "group")
 """What a box from a library means: a failure domain (region, zone), a set of replicas
 spread over the zones it spans (an Auto Scaling group), or a visual group."""
+
+# words that name no product on their own (a label "Cloud service" is not a product)
+_GENERIC = {"cloud", "service", "services", "server", "servers", "instance", "instances",
+            "database", "storage", "queue", "users", "client", "clients", "internet", "table",
+            "general", "generic", "application", "applications", "mobile", "network",
+            "networking", "gateway", "resource", "resources", "compute", "analytics",
+            "monitor", "website", "devices", "device", "message", "messages", "management",
+            "security", "endpoint", "endpoints", "function", "functions", "container",
+            "containers", "registry", "backup", "object", "bucket", "volume", "disk", "user",
+            "messaging", "monitoring", "logging", "dashboard", "gear", "documents", "document",
+            "folder", "folders", "events", "event", "topic", "notification", "scheduler"}
+_NAME_NOISE = {"alt", "instance", "resource", "icon", "2", "3"}
 
 # components only: clients, workers and routers (boxes are "groups" entries)
 _COMPONENT_KINDS = tuple(k for k, r in KIND_ROLES.items()
@@ -83,6 +96,47 @@ class ShapeMap:
                     return ShapeEntry(n, p.library, kind=p.kind, pattern=True, origin=p.origin,
                                       provider=p.provider)
         return None
+
+    def product_in_label(self, label: str) -> tuple[ShapeEntry, str] | None:
+        """The map entry whose product name a label spells ("Cloud SQL", "Compute Engine",
+        "DynamoDB"), and the words found; the longest name wins, then the first.
+
+        Names come from the entries themselves (``mxgraph.gcp2.cloud_sql`` -> "cloud sql",
+        ``img/lib/azure2/databases/SQL_Database.svg`` -> "sql database"): two or more
+        words, or one distinctive word of at least six letters. Words every library uses
+        ("cloud", "service", "server", "users", ...) alone name nothing. Linear in the
+        label: each run of up to four words is one dictionary look-up."""
+        index = self._products()
+        words = [w for w in re.split(r"[^a-z0-9]+", label.lower()) if w]
+        best: tuple[int, int, str] | None = None
+        for i in range(len(words)):
+            for n in range(min(4, len(words) - i), 0, -1):
+                phrase = " ".join(words[i:i + n])
+                if phrase in index and (best is None or n > best[0]):
+                    best = (n, i, phrase)
+                    break
+        if best is None:
+            return None
+        return index[best[2]], best[2]
+
+    def _products(self) -> dict[str, ShapeEntry]:
+        cached = self.__dict__.get("_product_index")
+        if cached is not None and cached[0] == len(self.shapes):
+            return cached[1]
+        out: dict[str, ShapeEntry] = {}
+        for key, entry in self.shapes.items():
+            stem = re.split(r"[./]", key.rsplit(".svg", 1)[0])[-1]
+            words = [w for w in re.split(r"[^a-z0-9]+", stem) if w and not w.isdigit()]
+            while words and words[-1] in _NAME_NOISE:
+                words.pop()
+            if not words or (len(words) == 1 and (len(words[0]) < 6 or words[0] in _GENERIC)):
+                continue
+            phrase = " ".join(words)
+            if len(words) > 1 and all(w in _GENERIC for w in words):
+                continue
+            out[phrase] = entry  # a later library (aws4 after aws3) names it
+        self.__dict__["_product_index"] = (len(self.shapes), out)
+        return out
 
     def lookup_group(self, names: list[str]) -> ShapeEntry | None:
         """The box entry (region / zone / spread / group) for the first name that has one."""

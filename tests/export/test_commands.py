@@ -82,7 +82,7 @@ def test_import_command_writes_a_loadable_design(tmp_path: Path,
     # 8 parts (Shoppers, Route 53, the LB, Web A/B, Redis, Orders DB, the cylinder) and
     # 3 boxes (eu-west-1 and its two zones); Web A and Web B say nothing: defaulted
     assert first == ("checkout-nested.drawio: 8 parts: 0 mapped by library; 6 by label or shape; "
-                     "2 defaulted; 0 with a sourced preset; 3 boxes; client drawn")
+                     "2 defaulted; 1 with a sourced preset; 3 boxes; client drawn")
     assert '\n    "Orders DB": database (label says "db")' in err  # grouped, indented
     assert "\n  by label or shape (6):" in err and "\n  defaulted (2):" in err
     assert f"{out}: 11 nodes, 9 links" in err

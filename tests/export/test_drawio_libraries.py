@@ -330,3 +330,19 @@ def test_a_label_about_a_part_serving_people_is_not_a_client(label: str, kind: s
     d.box("a", label, "rounded=1;", 0, 0, 120, 60)
     design, _ = import_drawio(d.xml("x"), shape_map=default_shape_map())
     assert [n.kind for n in design.nodes.values() if not n.extra.get("guessed")] == [kind]
+
+
+@pytest.mark.parametrize(("label", "kind", "preset"), [
+    ("Cloud SQL", "database", "gcp.cloudsql.zonal"),
+    ("Cloud Apps Compute Engine", "service", "gcp.gce.instance"),
+    ("Amazon DynamoDB table", "database", None),
+    ("Messaging (Rules Actions) Pub/Sub", "queue", None),  # "messaging" alone names nothing
+    ("Orders DB", "database", None),  # no product: the keyword
+])
+def test_a_label_naming_a_product_takes_its_kind_and_preset(label: str, kind: str,
+                                                            preset: str | None) -> None:
+    d = fx.Diagram()
+    d.box("a", label, "rounded=1;", 0, 0, 160, 60)
+    design, _ = import_drawio(d.xml("x"), shape_map=default_shape_map())
+    node = next(n for n in design.nodes.values() if not n.extra.get("guessed"))
+    assert (node.kind, node.preset) == (kind, preset)
