@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QMenu,
     QMessageBox,
     QTabBar,
@@ -26,8 +25,7 @@ from .controller import BASE, VariantController
 
 BAR_STYLE = """
 #variantBar { background: #f1f5f9; border-bottom: 1px solid #cbd5e1; }
-#variantBar QLabel { color: #475569; }
-#variantBar QTabBar::tab { padding: 4px 14px; margin-right: 2px; border: 1px solid #cbd5e1;
+#variantBar QTabBar::tab { padding: 4px 10px; margin-right: 2px; border: 1px solid #cbd5e1;
     border-bottom: none; border-top-left-radius: 6px; border-top-right-radius: 6px;
     background: #e2e8f0; color: #0f172a; }
 #variantBar QTabBar::tab:selected { background: #ffffff; font-weight: 600; border-color: #db2777; }
@@ -50,12 +48,11 @@ class VariantBar(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 0)
         lay.setSpacing(4)
-        self.label = QLabel("Options:")
-        self.label.setToolTip("Variants: named options on this design (each a set of changes "
-                              "to the base). The canvas shows the selected one; edits go to it.")
-        lay.addWidget(self.label)
         self.tabs = QTabBar()
         self.tabs.setObjectName("variantTabs")
+        self.tabs.setToolTip("Options: the base design and its named variants (each a set of "
+                             "changes to the base). The canvas shows the selected one; edits "
+                             "go to it.")
         self.tabs.setExpanding(False)
         self.tabs.setDrawBase(False)
         self.tabs.setElideMode(Qt.TextElideMode.ElideNone)  # names whole; scroll arrows if many
