@@ -145,3 +145,38 @@ def test_screenshot_sections(window, qtbot):
     window.properties.grab().save("/tmp/shots/issue-14-gui/properties-panel.png")
     sb = window.properties.scroll.horizontalScrollBar()
     assert not sb.isVisible() or sb.maximum() == 0
+
+
+def test_policy_editor_in_design_settings_is_one_undo_step(window, qtbot):
+    load(window, DESIGN)
+    d = window.editor.design
+    window.scene.select_ids([])
+    pol = window.properties.recovery
+    assert pol.title == "Recovery policy"
+    count = window.editor.undo_stack.count()
+    edit = pol.edits[("zone", "rto_minutes")]
+    edit.setFocus()
+    edit.selectAll()
+    QTest.keyClicks(edit, "15")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert d.settings.extra["policy"] == {"zone": {"rto_minutes": 15.0}}
+    assert window.editor.undo_stack.count() == count + 1
+    assert window.editor.undo_stack.undoText() == "Set zone RTO target to 15 minutes"
+    assert pol.commit("region", "rpo_seconds", "10")
+    assert d.settings.policy == {"zone": {"rto_minutes": 15.0}, "region": {"rpo_seconds": 10.0}}
+    # a bad value is refused inline, never applied
+    assert not pol.commit("hardware", "rto_minutes", "-1")
+    assert "at least 0" in window.properties.message_text()
+    assert "hardware" not in d.settings.extra["policy"]
+    window.editor.undo_stack.undo()
+    assert d.settings.extra["policy"] == {"zone": {"rto_minutes": 15.0}}
+    assert pol.edits[("region", "rpo_seconds")].text() == ""
+    window.editor.undo_stack.undo()
+    assert "policy" not in d.settings.extra
+    assert pol.edits[("zone", "rto_minutes")].text() == ""
+    # the report reads it: the Recovery tab's title names the policy
+    pol.commit("zone", "rto_minutes", "15")
+    qtbot.waitUntil(lambda: "zone RTO ≤ 15.0 min" in window.recovery.title.text(), timeout=8000)
+    window.resize(1280, 800)
+    qtbot.wait(50)
+    window.properties.grab().save("/tmp/shots/issue-14-gui/policy-editor.png")

@@ -42,7 +42,7 @@ from ..editing.presets_ui import apply_command_changes, preset_differences
 from . import fields as F
 from .note_text import HINT as NOTE_HINT
 from .note_text import NoteTextEdit, commit_note_text
-from .recovery_fields import RecoverySections
+from .recovery_fields import PolicyEditor, RecoverySections
 
 COMPONENT = frozenset(k for k in KIND_LABELS if k not in ("client", "region", "zone"))
 ROUTERS = frozenset({"load_balancer", "dns"})
@@ -594,7 +594,7 @@ class PropertiesPanel(QWidget):
         self.numbers: QLabel | None = None
         self.preset_box: PresetBox | None = None
         self.template_note: QLabel | None = None
-        self.recovery: RecoverySections | None = None
+        self.recovery: RecoverySections | PolicyEditor | None = None
         self.note_text: NoteTextEdit | None = None
         nodes = [d.nodes[n] for n in self.node_ids]
         if nodes and all(n.is_note for n in nodes):
@@ -660,6 +660,8 @@ class PropertiesPanel(QWidget):
             self._add_line("default_mttr_hours", "Default MTTR (h)", F.fmt_number(d.settings.default_mttr_hours),
                            "1", self._commit_default_mttr,
                            tip="Repair time assumed when a node gives only an availability")
+            self.recovery = PolicyEditor(self)
+            self.form.addRow(self.recovery)
             self._add_template_note(d)
         self.scroll.setWidget(body)
         self._show_message("", "")

@@ -290,3 +290,120 @@ class RecoverySections:
 def _non_default(n: Node, key: str) -> bool:
     default = Node(id=n.id, kind=n.kind)
     return getattr(n, key) != getattr(default, key)
+
+
+POLICY_UNITS = (("rto_minutes", "RTO (min)", "minutes until every client is served again"),
+                ("rpo_seconds", "RPO (s)", "seconds of acknowledged writes that may be lost"))
+
+
+def policy_key(disruption: str, field: str) -> str:
+    """The panel's field key of one policy cell: "Policy: zone RTO (min)"."""
+    return f"Policy: {disruption} {dict((k, lab) for k, lab, _t in POLICY_UNITS)[field]}"
+
+
+class PolicyEditor(Section):
+    """Design settings' "Recovery policy": RTO minutes and RPO seconds per disruption type,
+    stored in ``settings.extra["policy"]`` (``{"zone": {"rto_minutes": 15, ...}}``; a blank
+    cell leaves that target unset). Each edit is ONE undo step (``SetSettingsExtraCommand``);
+    a bad value is refused inline through the panel, like any field."""
+
+    def __init__(self, panel: PropertiesPanel) -> None:
+        super().__init__("Recovery policy", _OPEN.get("Recovery policy", True))
+        from PySide6.QtWidgets import QGridLayout, QLineEdit
+
+        from ...model.reliability import DISRUPTIONS
+
+        self.panel = panel
+        self.edits: dict[tuple[str, str], QLineEdit] = {}
+        note = QLabel("Targets per disruption; the Recovery tab colours each row met or missed. "
+                      "Blank: no target.")
+        note.setWordWrap(True)
+        note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        note.setStyleSheet("color: #64748b; font-size: 8pt;")
+        self.form.addRow(note)
+        grid_w = QWidget()
+        grid = QGridLayout(grid_w)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(3)
+        for c, (_k, label, tip) in enumerate(POLICY_UNITS):
+            head = QLabel(label)
+            head.setToolTip(tip)
+            head.setStyleSheet("color: #64748b;")
+            grid.addWidget(head, 0, c + 1)
+        for r, disruption in enumerate(DISRUPTIONS):
+            grid.addWidget(QLabel(disruption.capitalize()), r + 1, 0)
+            for c, (field, _label, tip) in enumerate(POLICY_UNITS):
+                edit = QLineEdit()
+                edit.setMinimumWidth(50)
+                edit.setPlaceholderText("—")
+                edit.setToolTip(f"{disruption}: {tip}")
+                key = policy_key(disruption, field)
+                edit.editingFinished.connect(
+                    lambda e=edit, k=key, dd=disruption, f=field: self._edited(e, k, dd, f))
+                self.edits[(disruption, field)] = edit
+                panel.editors[key] = edit
+                grid.addWidget(edit, r + 1, c + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        self.form.addRow(grid_w)
+        self.refresh()
+
+    def policy(self) -> dict[str, dict[str, float]]:
+        raw = self.panel.editor.design.settings.extra.get("policy")
+        return raw if isinstance(raw, dict) else {}
+
+    def refresh(self) -> None:
+        pol = self.policy()
+        for (disruption, field), edit in self.edits.items():
+            key = policy_key(disruption, field)
+            if key in self.panel.errors or (edit.hasFocus() and edit.text() != edit.property("shown")):
+                continue
+            v = pol.get(disruption, {}).get(field)
+            edit.setText(F.fmt_number(v))
+            edit.setProperty("shown", edit.text())
+
+    def commit(self, disruption: str, field: str, text: str) -> bool:
+        """Type ``text`` into one cell and press Enter (tests, shortcuts)."""
+        edit = self.edits[(disruption, field)]
+        edit.setText(text)
+        self._edited(edit, policy_key(disruption, field), disruption, field)
+        return policy_key(disruption, field) not in self.panel.errors
+
+    def _edited(self, edit: Any, key: str, disruption: str, field: str) -> None:
+        import copy
+
+        from ...model.errors import DesignError
+        from ...model.reliability import check_policy
+        from ..editing.commands import SetSettingsExtraCommand
+
+        if edit.text() == edit.property("shown") and key not in self.panel.errors:
+            return
+        what = "RTO" if field == "rto_minutes" else "RPO"
+        unit = "minutes" if field == "rto_minutes" else "seconds"
+        try:
+            value = F.parse_number(edit.text(), low=0.0, blank=None, what=f"{what} {unit}",
+                                   high=6e10 if field == "rto_minutes" else 3.6e12)
+            pol = copy.deepcopy(self.policy())
+            target = dict(pol.get(disruption, {}))
+            if value is None:
+                target.pop(field, None)
+            else:
+                target[field] = value
+            if target:
+                pol[disruption] = target
+            else:
+                pol.pop(disruption, None)
+            check_policy(pol)
+        except (ValueError, DesignError) as exc:
+            self.panel._refuse(key, str(getattr(exc, "problem", exc)))
+            return
+        self.panel._accept(key)
+        edit.setText(F.fmt_number(value))  # as understood: "15.0" -> "15"
+        edit.setProperty("shown", edit.text())
+        if pol == self.policy():
+            return
+        shown = "none" if value is None else f"{F.fmt_number(value)} {unit}"
+        self.panel.editor.push(SetSettingsExtraCommand(
+            self.panel.editor.design, {"policy": pol or None},
+            f"Set {disruption} {what} target to {shown}"))
