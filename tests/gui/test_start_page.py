@@ -18,7 +18,9 @@ from modeller.ui.window.help import install_help, show_help, typable
 from .conftest import EXAMPLES, drop_kind, load, make_window
 
 TEMPLATE_IDS = ["single-instance", "vertical-vs-horizontal", "multi-az-active-active",
-                "primary-standby-db", "two-regions-dns", "active-passive-dr", "one-region-or-two"]
+                "primary-standby-db", "two-regions-dns", "active-passive-dr", "one-region-or-two",
+                # issue 14's teaching templates (reliability beyond uptime)
+                "bad-deploy-vs-replicas", "async-cross-region-rpo", "monitoring-pays"]
 
 
 def _menu_texts(window, title: str) -> list[str]:  # noqa: ANN001
