@@ -80,3 +80,23 @@ def test_screenshot_recovery_tab(window, qtbot):
     view.click_row(region)
     qtbot.wait(100)
     window.grab().save("/tmp/shots/issue-14-gui/recovery-failit.png")
+
+
+def test_f1_help_explains_the_4b_formulas(window, qtbot):
+    from modeller.ui.window.help import show_help
+
+    dlg = show_help(window, "numbers")
+    text = dlg.text("numbers")
+    for must in ("Time to repair = time to notice + time to fix", "MTTR becomes detect",
+                 "deploys a month × 12 × change failure rate × rollback minutes / 525,960",
+                 "12 hours a year", "zone by zone", "Success ratio", "availability × the success",
+                 "RTO (recovery time)", "RPO (recovery point)", "lag of the best surviving",
+                 "Error budget", "(1 − SLO) × 43,830", "Recovery"):
+        assert must in text, must
+    # the worked numbers are the engine's: 999 / (999 + 3/60) and 20 x 12 x 0.1 x 30
+    assert "99.995 %" in text and f"{999 / (999 + 3 / 60) * 100:.3f} %" == "99.995 %"
+    assert "720 min" in text and 20 * 12 * 0.1 * 30 == 720
+    dlg.resize(900, 700)
+    qtbot.wait(50)
+    dlg.grab().save("/tmp/shots/issue-14-gui/help-numbers.png")
+    dlg.close()

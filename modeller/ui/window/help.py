@@ -158,6 +158,41 @@ def _failit_html() -> str:
             f"<table>{rows}<tr><td>faded</td><td>unaffected</td></tr></table>")
 
 
+# DESIGN 4b in plain words (docs/semantics.md, "Reliability beyond uptime")
+BEYOND_UPTIME_HTML = """
+<h3>Beyond uptime: recovery, bad changes, errors and data</h3>
+<p><b>Time to repair = time to notice + time to fix.</b> Give a part “Detect (min)” and
+“Recover (min)” (properties, <i>Monitoring &amp; recovery</i>) and its MTTR becomes detect +
+recover; how often it fails stays what its availability said at the default MTTR. So an alert
+that pages in 1 minute instead of 30, or an automated restart instead of a person, shows as more
+nines and fewer minutes down: 99.9 % at a 1-hour repair fails once in 999 hours; noticed in 1 min
+and restarted in 2 it is down 3 minutes each time: 999 / (999 + 0.05) = 99.995 %.</p>
+<p><b>A bad change is an outage replicas do not prevent.</b> With “Deploys / month”, “Change
+failure rate” and “Rollback (min)” (properties, <i>Changes</i>), the chance of being inside a
+bad-change window is deploys a month × 12 × change failure rate × rollback minutes / 525,960
+(minutes in a year). Rolled out <i>all at once</i>, a bad change takes every replica down together:
+20 deploys × 12 × 10 % × 30 min = 720 min, 12 hours a year, whatever the number of replicas.
+Rolled out <i>zone by zone</i> (or region by region), it takes down only the first wave's replicas:
+the others keep serving.</p>
+<p><b>Success ratio.</b> A part with an “Error rate” fails that share of the requests it serves
+while up. A request succeeds when every part it needs answers without error (a part called twice
+must succeed twice); an optional dependency never fails it, it only degrades it. A client's
+success ratio = its availability × the success of its requests; a client may set an SLO on it.</p>
+<p><b>RTO and RPO</b>, per disruption — <i>hardware</i> (one replica lost), <i>software</i> (a bad
+change), <i>zone</i>, <i>region</i> — in the Insights' <b>Recovery</b> tab. RTO (recovery time) is
+how long until every client is served again: 0 when the design rides through it; detect +
+failover time when a standby, pool member or another region takes over; otherwise detect + recover
+of what was lost. RPO (recovery point) is how many seconds of acknowledged writes are lost: 0 when
+a synchronous copy survives, the lag of the best surviving asynchronous copy, else the backup
+interval, else “everything”. The recovery policy (design settings, nothing selected) sets a target
+RTO and RPO per disruption: a row within it is green, one beyond it red, no target neutral.
+Click a row to see that failure in “Fail it”; its box then states the RTO and RPO too.</p>
+<p><b>Error budget.</b> A client with an availability SLO may be down (1 − SLO) × 43,830 minutes a
+month (99.9 %: 43.8 min); the report gives that budget and the share of it the design is
+expected to use (100 %: all of it).</p>
+"""
+
+
 def numbers_html() -> str:
     return f"""
 <h3>What is computed</h3>
@@ -247,6 +282,7 @@ room for a traffic peak until the zone is back.</li>
 </ul>
 <p>The canvas in “Fail it” shades failed, down and overloaded parts; a hot part keeps its normal
 look and shows its utilisation badge in amber, and the panel names it.</p>
+{BEYOND_UPTIME_HTML}
 <h3>The figures shown</h3>
 <table>
 <tr><td>Nines</td><td>−log10(1 − availability): 99.9 % is 3 nines, 99.95 % is 3.30</td></tr>
