@@ -448,6 +448,8 @@ def _simulation_section(sim: dict[str, Any], exact_unavailability: float) -> lis
         if sim.get("stopped_by_budget"):
             title += f"; the time budget stopped it before {sim.get('requested_years', 0):,}: " \
                      "--simulate YEARS runs more"
+        elif sim.get("limit"):  # a memory/work/event limit (simulation.py budgets)
+            title += f"; {sim['limit']}"
         lines = ["", title + ")"]
         pairs = [
             ("Downtime a year", f"mean {fmt_duration(dt['mean'])}, median {fmt_duration(dt['p50'])}, "

@@ -21,86 +21,192 @@ from .report import (
     SystemResult,
     nines,
 )
-from .scenarios import container_states, full_up_counts, scenario_loads, utilisation
+from .scenarios import CLOSURE_NODES, SCENARIO_CELLS, Column, ScenarioSet, utilisation
 from .simulation import SimulationTooLarge, simulate
-from .structure import evaluate
 from .sweeps import sweep_demand, sweep_replicas
 
 
-def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult
-                       ) -> list[FailureScenario]:
+def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult,
+                       warnings: list[str] | None = None,
+                       scenarios: ScenarioSet | None = None) -> list[FailureScenario]:
     """Every "X down, everything else up" scenario, judged by the structure function.
 
     (v2) A scenario survives when no client drops **and** no node runs above 100 %
     (a node that would is down in the structure function, so it names the clients it
     drops); nodes above ``settings.target_utilization`` but within 100 % are ``hot``.
+
+    Bounded (``scenarios`` module docstring): columns run in chunks over the nodes a
+    loss can change; every other node keeps its all-up figures. When the whole set
+    would cost more than ``SCENARIO_CELLS`` node states, containers come first, then
+    the nodes that add the most downtime, and one line in ``warnings`` says how many
+    single-part failures were left out.
     """
-    lost = [nid for nid, cn in compiled.nodes.items() if cn.role is not Role.SOURCE]
-    lost += list(compiled.containers)
-    if not lost:
+    comp = [nid for nid, cn in compiled.nodes.items() if cn.role is not Role.SOURCE]
+    columns = [Column(x, "node") for x in comp] + [Column(x, "container")
+                                                   for x in compiled.containers]
+    if not columns:
         return []
-    up = full_up_counts(compiled, lost)
-    profile = compiled.profile_index(container_states(compiled, lost), len(lost))
-    served = evaluate(compiled, up, profile=profile).serves
-    loads = scenario_loads(compiled, up, served, profile)
-    comp = [n for n, cn in compiled.nodes.items() if cn.role is not Role.SOURCE]
-    down = ~np.array([served[n] for n in comp], dtype=bool).reshape(len(comp), len(lost))
-    client_down = ~np.array([served[c] for c in compiled.clients], dtype=bool).reshape(
-        len(compiled.clients), len(lost))
-    cap_ids, rows, nominal = [], [], []
+    ss = scenarios if scenarios is not None else ScenarioSet(compiled)
+    comp_pos = {n: i for i, n in enumerate(comp)}
+    client_pos = {c: i for i, c in enumerate(compiled.clients)}
+    # the all-up figures: what every column shows for the nodes it cannot change
+    loads0 = ss.nominal_loads()
+    cap_ids, util0, nominal = [], [], []
     for nid, cn in compiled.nodes.items():
-        u = utilisation(cn, loads[nid], up[nid])
+        u = utilisation(cn, loads0[nid], np.array([cn.replicas]))
         if u is not None:
             cap_ids.append(nid)
-            rows.append(u)
+            util0.append(u[0])
             nominal.append(cn.load / cn.total_capacity if cn.total_capacity else np.nan)
-    util = np.array(rows).reshape(len(cap_ids), len(lost))
-    with np.errstate(invalid="ignore"):
-        over = util > 1.0 + EPS  # NaN (nothing left of the node) is down, not overloaded
-        hot = (util > compiled.target_utilization + EPS) & ~over
-    changed = ~np.isnan(util) & ~(np.abs(util - np.array(nominal)[:, None]) <= 1e-9)
+    cap_pos = {n: i for i, n in enumerate(cap_ids)}
+    util0_a, nominal_a = np.array(util0, dtype=float), np.array(nominal, dtype=float)
+    over0, hot0, moved0 = _judge(util0_a, nominal_a, compiled.target_utilization)
+    down0 = np.array([not ss.nominal_serves[n] for n in comp], dtype=bool)
+    cdown0 = np.array([not ss.nominal_serves[c] for c in compiled.clients], dtype=bool)
+    listed = int(down0.sum() + cdown0.sum() + (over0 | hot0 | moved0).sum())
+    priority = [c for c in columns if c.what == "container"] + \
+        [Column(x, "node") for x in _by_importance(comp, exact)]
+    by_id = {(c.lost, c.what): c for c in columns}
+    selected = ss.select(columns, [by_id[(c.lost, c.what)] for c in priority], per_column=listed)
+    if len(selected) < len(columns) and warnings is not None:
+        warnings.append(_left_out("failure scenarios", columns, selected, ss, listed))
     names = np.array(cap_ids, dtype=object)
     comp_arr = np.array(comp, dtype=object)
-    down_rows = np.ascontiguousarray(down.T)  # one row per scenario
-    out = []
-    for i, x in enumerate(lost):
-        moved = np.flatnonzero(changed[:, i] | hot[:, i] | over[:, i])  # every figure it names
-        cond = exact.conditional.get(x)
-        p_down, q_down = (cond[2], cond[3]) if cond else (exact.p_sys, exact.q_sys)
-        out.append(FailureScenario(
-            x, design.nodes[x].kind,
-            [compiled.clients[j] for j in np.flatnonzero(client_down[:, i])],
-            comp_arr[down_rows[i]].tolist(),
-            [cap_ids[j] for j in np.flatnonzero(over[:, i])],
-            dict(zip(names[moved].tolist(), util[moved, i].tolist())),
-            p_down, q_down,
-            hot=[cap_ids[j] for j in np.flatnonzero(hot[:, i])]))
-    return out
+    found: dict[tuple[str, str], FailureScenario] = {}
+    for chunk in ss.chunks(selected):
+        m = len(chunk.columns)
+        loads = ss.loads(chunk)
+        ev_comp = np.array(sorted(comp_pos[n] for n in chunk.nodes if n in comp_pos), dtype=np.int64)
+        ev_cli = np.array(sorted(client_pos[n] for n in chunk.nodes if n in client_pos),
+                          dtype=np.int64)
+        ev_cap = np.array(sorted(cap_pos[n] for n in chunk.nodes if n in cap_pos), dtype=np.int64)
+        down = _stack([~chunk.serves[comp[i]] for i in ev_comp], m, bool)
+        cdown = _stack([~chunk.serves[compiled.clients[i]] for i in ev_cli], m, bool)
+        util = _stack([utilisation(compiled.nodes[cap_ids[i]], loads[cap_ids[i]],
+                                   chunk.up[cap_ids[i]]) for i in ev_cap], m, float)
+        over, hot, moved = _judge(util, nominal_a[ev_cap][:, None], compiled.target_utilization)
+        base_down = _outside(np.flatnonzero(down0), ev_comp)
+        base_cdown = _outside(np.flatnonzero(cdown0), ev_cli)
+        base_over = _outside(np.flatnonzero(over0), ev_cap)
+        base_hot = _outside(np.flatnonzero(hot0), ev_cap)
+        base_moved = _outside(np.flatnonzero(over0 | hot0 | moved0), ev_cap)
+        down_t, cdown_t = np.ascontiguousarray(down.T), np.ascontiguousarray(cdown.T)
+        over_t, hot_t = np.ascontiguousarray(over.T), np.ascontiguousarray(hot.T)
+        moved_t, util_t = np.ascontiguousarray((moved | hot | over).T), np.ascontiguousarray(util.T)
+        for j, col in enumerate(chunk.columns):
+            x = col.lost
+            cond = exact.conditional.get(x)
+            p_down, q_down = (cond[2], cond[3]) if cond else (exact.p_sys, exact.q_sys)
+            mv = np.concatenate((base_moved, ev_cap[moved_t[j]]))
+            vals = np.concatenate((util0_a[base_moved], util_t[j][moved_t[j]]))
+            order = np.argsort(mv, kind="stable") if mv.size else mv
+            found[(x, col.what)] = FailureScenario(
+                x, design.nodes[x].kind,
+                [compiled.clients[i] for i in _merged(base_cdown, ev_cli[cdown_t[j]])],
+                comp_arr[_merged(base_down, ev_comp[down_t[j]])].tolist(),
+                [cap_ids[i] for i in _merged(base_over, ev_cap[over_t[j]])],
+                dict(zip(names[mv[order]].tolist(), vals[order].tolist())),
+                p_down, q_down,
+                hot=[cap_ids[i] for i in _merged(base_hot, ev_cap[hot_t[j]])])
+    return [found[(c.lost, c.what)] for c in columns if (c.lost, c.what) in found]
 
 
-def _spof_units(design: Design, compiled: Compiled, failures: list[FailureScenario]
+def _judge(util: np.ndarray, nominal: np.ndarray, target: float
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(overloaded, hot, changed from nominal) of utilisation figures; NaN (nothing of
+    the node left) is down, neither overloaded nor changed."""
+    with np.errstate(invalid="ignore"):
+        over = util > 1.0 + EPS
+        hot = (util > target + EPS) & ~over
+        changed = ~np.isnan(util) & ~(np.abs(util - nominal) <= 1e-9)
+    return over, hot, changed
+
+
+def _stack(rows: list[np.ndarray], m: int, dtype: type) -> np.ndarray:
+    return np.array(rows, dtype=dtype).reshape(len(rows), m)
+
+
+def _outside(positions: np.ndarray, evaluated: np.ndarray) -> np.ndarray:
+    """The nominal figures' positions that a chunk did not evaluate (they hold in each
+    of its columns)."""
+    return positions[~np.isin(positions, evaluated)] if evaluated.size else positions
+
+
+def _merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Two sorted position lists as one (most columns add nothing to one of them)."""
+    if not a.size:
+        return b
+    if not b.size:
+        return a
+    return np.sort(np.concatenate((a, b)), kind="stable")
+
+
+def _by_importance(comp: list[str], exact: ExactResult) -> list[str]:
+    """Nodes by downtime contribution, then Birnbaum importance, then design order:
+    the scenarios kept first when a budget cannot hold them all."""
+    def key(item: tuple[int, str]) -> tuple[float, float, int]:
+        i, nid = item
+        cond = exact.conditional.get(nid)
+        if cond is None:
+            return (0.0, 0.0, i)
+        _, q_up, _, q_down = cond
+        return (-max(exact.q_sys - q_up, 0.0), -max(q_down - q_up, 0.0), i)
+    return [nid for _, nid in sorted(enumerate(comp), key=key)]
+
+
+def _left_out(what: str, columns: list[Column], selected: list[Column], ss: ScenarioSet,
+              per_column: int = 0) -> str:
+    """One line: how many columns of a scenario set the budget left out, and why."""
+    kept = {(c.lost, c.what) for c in selected}
+    nodes = [c for c in columns if c.what != "container"]
+    kept_nodes = sum(1 for c in nodes if (c.lost, c.what) in kept)
+    if not ss.affected.enabled:
+        why = (f"{ss.affected.n:,} parts are more than the {CLOSURE_NODES:,} whose "
+               "dependents fit the memory budget")
+    else:
+        need = sum(ss.affected.count(c) + per_column for c in columns)
+        why = (f"all of them would take {need:,} node states, beyond the budget of "
+               f"{SCENARIO_CELLS:,}; those adding the most downtime were kept")
+    line = f"{what}: {kept_nodes:,} of {len(nodes):,} single-part checks done ({why})"
+    lost_containers = sum(1 for c in columns if c.what == "container" and
+                          (c.lost, c.what) not in kept)
+    if lost_containers:
+        line += f"; {lost_containers:,} zones/regions left out too"
+    return line
+
+
+def _spof_units(design: Design, compiled: Compiled, failures: list[FailureScenario],
+                warnings: list[str] | None = None,
+                scenarios: ScenarioSet | None = None, exact: ExactResult | None = None
                 ) -> dict[str, str]:
     """(v2) Single points of failure by failure unit: one replica, one container, one
     failover window — whose failure alone, everything else up, drops a client.
 
     Returns {id: the unit(s) in words}; a node (or container) assumed perfect
-    (availability 1) is marked so.
+    (availability 1) is marked so. Columns (one replica lost, one window open) are
+    evaluated like the failure scenarios (:class:`ScenarioSet`, without load
+    profiles: everything else is up), within the same budget (with ``exact``, the
+    nodes adding the most downtime are checked first).
     """
     comp = [n for n, cn in compiled.nodes.items() if cn.role is not Role.SOURCE]
     units: dict[str, list[str]] = {}
     if comp and compiled.clients:
-        m = len(comp)
-        up = {nid: np.full(m, cn.replicas, dtype=np.int64) for nid, cn in compiled.nodes.items()}
-        for i, nid in enumerate(comp):
-            up[nid][i] -= 1  # one replica of the i-th node lost
-        ev = evaluate(compiled, up, m=m)
-        windowed = [n for n in comp if compiled.nodes[n].failover_p > 0]
-        ev_w = None
-        if windowed:
-            win = {n: np.arange(len(windowed)) == i for i, n in enumerate(windowed)}
-            ev_w = evaluate(compiled, {}, window=win, m=len(windowed))
-        for i, nid in enumerate(comp):
-            if not ev.system[i]:
+        ss = scenarios if scenarios is not None else ScenarioSet(compiled)
+        windowed = [n for n in comp if compiled.nodes[n].window_p > 0]
+        columns = [Column(n, "replica") for n in comp] + [Column(n, "window") for n in windowed]
+        by_id = {(c.lost, c.what): c for c in columns}
+        ranked = comp if exact is None else _by_importance(comp, exact)
+        priority = [by_id[(n, "replica")] for n in ranked] + \
+            [by_id[(n, "window")] for n in windowed]
+        selected = ss.select(columns, priority)
+        if len(selected) < len(columns) and warnings is not None:
+            warnings.append(_left_out("single points of failure", columns, selected, ss))
+        drops: dict[tuple[str, str], bool] = {}
+        for chunk in ss.chunks(selected, profile=False):
+            for j, col in enumerate(chunk.columns):
+                drops[(col.lost, col.what)] = not chunk.system[j]
+        for nid in comp:
+            if drops.get((nid, "replica")):
                 cn = compiled.nodes[nid]
                 n = cn.replicas
                 if n == 1:
@@ -110,9 +216,13 @@ def _spof_units(design: Design, compiled: Compiled, failures: list[FailureScenar
                 else:
                     units.setdefault(nid, []).append(
                         f"any one of its {n} replicas (the rest cannot carry the load)")
-        for i, nid in enumerate(windowed):
-            if ev_w is not None and not ev_w.system[i]:
-                units.setdefault(nid, []).append("its failover window")
+        for nid in windowed:
+            if drops.get((nid, "window")):
+                cn = compiled.nodes[nid]
+                what = ("its failover window" if cn.change_p <= 0 else
+                        "a bad change (all replicas at once)" if cn.failover_p <= 0 else
+                        "its failover window; a bad change (all replicas at once)")
+                units.setdefault(nid, []).append(what)
     for f in failures:
         if f.kind in ("region", "zone") and f.clients_down:
             units.setdefault(f.down, []).append(f"{f.kind} {design.nodes[f.down].name}")
@@ -126,14 +236,22 @@ def _spof_units(design: Design, compiled: Compiled, failures: list[FailureScenar
 
 
 def _own(compiled: Compiled, nid: str) -> tuple[float, float]:
-    """(v2) Own availability: P(enough of its own replicas up and not in a failover
-    window), counting neither dependencies nor containers: (P, Q) without cancellation."""
+    """(v2) Own availability: P(enough of its own replicas up and not in a failover or
+    bad-change window), counting neither dependencies nor containers: (P, Q) without
+    cancellation. (4b) A wave rollout's bad change leaves the replicas outside the first
+    wave: P = (1 - pc) P(Bin(n) >= k) + pc P(Bin(n - wave) >= k)."""
     cn = compiled.nodes[nid]
     if cn.k is None:
         return 0.0, 1.0
     masses = _level_masses(cn.replicas, cn.availability, cn.unavailability, (cn.k,))
     q_rep, p_rep = float(masses[0]), float(masses[1])
-    pf = cn.failover_p
+    pc = cn.wave_p
+    if pc > 0:
+        rest = _level_masses(cn.replicas - cn.wave_replicas(), cn.availability,
+                             cn.unavailability, (cn.k,))
+        q_rep = (1.0 - pc) * q_rep + pc * float(rest[0])
+        p_rep = (1.0 - pc) * p_rep + pc * float(rest[1])
+    pf = cn.window_p
     return p_rep * (1.0 - pf), q_rep + pf - q_rep * pf
 
 
@@ -256,8 +374,9 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
                              own_unavailability=own_q)
         nodes[nid] = res
 
-    failures = _failure_scenarios(design, compiled, exact)
-    spof_units = _spof_units(design, compiled, failures)
+    scenario_set = ScenarioSet(compiled)
+    failures = _failure_scenarios(design, compiled, exact, warnings, scenario_set)
+    spof_units = _spof_units(design, compiled, failures, warnings, scenario_set, exact)
     spofs = list(spof_units)
     headroom = 1.0 / worst_util if worst_util > 0 else math.inf
     system = SystemResult(p_sys, q_sys, nines(q_sys), q_sys * MINUTES_PER_YEAR, meets_all,
@@ -275,9 +394,11 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
     if simulation_years > 0:
         try:
             remaining = left()
-            report.extras["simulation"] = simulate(
-                design, compiled, years=simulation_years, seed=seed,
-                budget_seconds=None if remaining is None else max(0.0, remaining) / 2)
+            sim = simulate(design, compiled, years=simulation_years, seed=seed,
+                           budget_seconds=None if remaining is None else max(0.0, remaining) / 2)
+            report.extras["simulation"] = sim
+            if sim.get("limit") and not sim.get("stopped_by_budget"):  # a limit, not the clock
+                report.warnings.append(f"simulation: {sim['limit']}")
         except SimulationTooLarge as exc:
             report.warnings.append(f"no simulation: {exc}")
     if sweeps:
@@ -290,6 +411,8 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
 def what_if(design: Design, report: Report, deadline: float | None = None) -> dict:
     """Demand 0..2x nominal, and replicas 1..n+2 for the biggest downtime contributors
     (the canvas sweeps the selected node on demand; the report shows the top ones).
+    Replica counts beyond 12 are sampled (``sweeps.replica_counts``): ``replica_counts``
+    says, per node, how many counts were swept of how many.
 
     With a ``deadline`` (``time.perf_counter()`` value) rows stop being added once it
     has passed; ``complete`` says whether every row was computed."""
@@ -306,13 +429,17 @@ def what_if(design: Design, report: Report, deadline: float | None = None) -> di
             break
         demand.extend(sweep_demand(design, [f]))
     replicas: dict[str, list] = {}
+    counts: dict[str, dict[str, int]] = {}
     for nid in ranked[:SWEEP_NODES]:
         if late():
             break
-        replicas[nid] = sweep_replicas(design, nid, max(4, design.nodes[nid].replicas + 2))
+        top = max(4, design.nodes[nid].replicas + 2)
+        replicas[nid] = sweep_replicas(design, nid, top)
+        counts[nid] = {"swept": len(replicas[nid]), "of": top}  # replica_counts: which
     complete = len(demand) == len(SWEEP_FACTORS) and \
         len(replicas) == len(ranked[:SWEEP_NODES])
-    return {"demand": demand, "replicas": replicas, "complete": complete}
+    return {"demand": demand, "replicas": replicas, "replica_counts": counts,
+            "complete": complete}
 
 
 __all__ = ["analyze"]

@@ -38,29 +38,83 @@ evaluated on its change points too.
 Years are simulated in chunks (one long stationary run per chunk, cut into
 years of 525,960 minutes) so memory stays bounded; a system outage that starts
 in one year counts as an outage of that year.
+
+Budgets (docs/semantics.md, "Budgets"). Memory is bounded in bytes, work in
+change points evaluated, and neither depends on the machine unless a time
+budget is given:
+
+- a chunk generates at most :data:`CHUNK_EVENTS` failure/repair events (about
+  80 bytes each at the peak of a chunk: ~240 MB); a design needing more than
+  that for one year is refused (:class:`SimulationTooLarge`, one line). The
+  sample paths of a node with very many replicas are drawn in blocks of at most
+  :data:`BLOCK_SLOTS` slots, so one node never needs gigabytes;
+- the step functions a chunk holds (serve states of nodes still needed above,
+  up counts of pool targets, windows) are counted in bytes against
+  :data:`HELD_BYTES`; a node's serve state is dropped once everything that
+  needs it has been evaluated;
+- the work of a chunk is counted as change points evaluated: each node costs
+  the size of its own grid times the inputs it looks up there (a worker with
+  many dependencies is evaluated with one sweep over its dependencies' outages
+  instead). This is the "events x nodes evaluated per event" cost of a dense
+  design, where every failure climbs through many callers. A chunk that passes
+  :data:`CHUNK_WORK` (or :data:`HELD_BYTES`) stops and runs again with fewer
+  years; a single year that passes :data:`MAX_WORK` or :data:`HELD_BYTES` is
+  refused; the whole run stops adding years at :data:`MAX_WORK`;
+- with a time budget the first chunk is one year (it measures the seconds a
+  year takes), later chunks fit what is left, and a chunk still running at the
+  deadline is abandoned: ``years`` says how many ran, ``limit`` says what stopped
+  it in words.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..model import Design, Role
-from .compiled import Compiled, compile_design
+from ..model.reliability import bad_change_minutes
+from .compiled import CNode, Compiled, compile_design
 from .structure import deps_ok, own_ok, pool_ok, replica_groups
 
 MINUTES_PER_YEAR = 525_960.0
-CHUNK_EVENTS = 3_000_000  # change points generated per chunk (bounds memory)
+CHUNK_EVENTS = 3_000_000  # failure/repair events generated per chunk (~80 B each: bounds memory)
 MAX_EVENTS = 150_000_000  # whole run; beyond this fewer years are simulated
+BLOCK_SLOTS = 1 << 22  # sample-path slots drawn at once for one node (32 MiB an array)
+HELD_BYTES = 256 << 20  # step functions a chunk holds at once
+CHUNK_WORK = 40_000_000  # change points evaluated per chunk before it runs again smaller
+MAX_WORK = 600_000_000  # change points evaluated over the whole run (~20-60 s)
+NODE_WORK = 1_000  # what a node's evaluation costs on top of its change points
+WIDE = 4  # a worker with more dependencies than this is evaluated by one sweep
 HIST_BINS = 40
 BUDGET_CHUNK_YEARS = 50  # with a time budget, check the clock at least this often
+PROBE_SECONDS = 0.25  # with a time budget, the first year may take this long at least
 
 
 class SimulationTooLarge(ValueError):
-    """Components fail so often that even one simulated year is too big to hold."""
+    """Components fail so often (or a design is so deep) that even one simulated year
+    is too big to hold or to evaluate within the budgets."""
+
+
+class _Stop(Exception):
+    """A chunk passed one of its limits (``reason``: "memory", "work" or "time")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class _Limits:
+    """What a chunk may use: bytes of step functions held, change points evaluated, a
+    deadline (``time.perf_counter()`` value; None: none)."""
+
+    held_bytes: float = HELD_BYTES
+    work: float = math.inf
+    deadline: float | None = None
 
 
 @dataclass
@@ -105,13 +159,29 @@ class _Renewal:
     init_end: np.ndarray  # (rows,) end of a down period in progress at 0 (0: starts up)
 
 
+def _slots(up: float, down: float, horizon: float) -> int:
+    """Slots per row :func:`_renewal` draws first: the mean number of cycles plus six
+    standard deviations (a second draw tops up the rare row that needs more)."""
+    mu = horizon / (up + down)
+    return int(mu + 6.0 * math.sqrt(mu) + 16)
+
+
+def _renewal_blocks(rng: np.random.Generator, rows: int, up: float, down: float,
+                    horizon: float) -> Iterator[tuple[int, _Renewal]]:
+    """:func:`_renewal` for ``rows`` processes in blocks of at most :data:`BLOCK_SLOTS`
+    slots (one block, and the same random numbers, whenever they fit): (first row,
+    block)."""
+    per = max(1, BLOCK_SLOTS // _slots(up, down, horizon))
+    for start in range(0, rows, per):
+        yield start, _renewal(rng, min(per, rows - start), up, down, horizon)
+
+
 def _renewal(rng: np.random.Generator, rows: int, up: float, down: float,
              horizon: float) -> _Renewal:
     """Stationary start: down with probability MTTR/(MTBF+MTTR), residual ~ Exp (memoryless)."""
     start_down = rng.random(rows) < down / (up + down)
     init_end = np.where(start_down, rng.exponential(down, rows), 0.0)
-    mu = horizon / (up + down)
-    n = int(mu + 6.0 * math.sqrt(mu) + 16)
+    n = _slots(up, down, horizon)
     base = init_end
     fails, repairs = [], []
     while True:
@@ -261,6 +331,34 @@ def _window_step(starts: np.ndarray, elapsed0: float, length: float, horizon: fl
     return _compress(t[inside], v[inside])
 
 
+def _change_intervals(rng: np.random.Generator, p: float, window: float,
+                      horizon: float) -> Intervals:
+    """(4b) Bad-change windows as down intervals: an alternating renewal process with
+    windows of fixed length ``window`` and exponential gaps of mean window (1 - p) / p,
+    so the long-run share of time inside a window is exactly ``p`` (the exact engine's
+    deploys x 12 x CFR x window / 525,960). Stationary start: inside a window with
+    probability p (its remaining time uniform)."""
+    if p <= 0 or window <= 0:
+        return np.zeros(0), np.zeros(0)
+    if p >= 1:
+        return np.array([0.0]), np.array([horizon])
+    gap = window * (1.0 - p) / p
+    starts: list[np.ndarray] = []
+    t = 0.0
+    if rng.random() < p:
+        first_end = float(rng.uniform(0.0, window))
+        starts.append(np.array([-(window - first_end)]))
+        t = first_end
+    n = int(horizon / (gap + window) * 1.2 + 16)
+    while t < horizon:
+        s = t + np.cumsum(rng.exponential(gap, n)) + np.arange(n) * window
+        starts.append(s)
+        t = float(s[-1] + window)
+    st = np.concatenate(starts)
+    st = st[st < horizon]
+    return np.maximum(st, 0.0), np.minimum(st + window, horizon)
+
+
 def _year_stats(serves: _Step, horizon: float, years: int) -> tuple[np.ndarray, np.ndarray]:
     """(down minutes, outages) per year of a chunk from a serve-state step."""
     down_idx = np.nonzero(~serves.v.astype(bool))[0]
@@ -325,20 +423,77 @@ def _events_per_year(design: Design, compiled: Compiled) -> float:
     return total
 
 
+class _At(Mapping):
+    """Step functions looked up on one grid, each only when asked for (a node with many
+    inputs never holds all of them at once)."""
+
+    def __init__(self, steps: Mapping[str, _Step], grid: np.ndarray) -> None:
+        self.steps, self.grid = steps, grid
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self.steps[key].at(self.grid)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+def _all_true(steps: list[_Step]) -> _Step:
+    """Where every one of ``steps`` (bool) is True, by one sweep over their changes:
+    the number of them that are False, counted at each distinct change time (every
+    change at a time applied before the count is read, as a lookup on a grid would),
+    so the result is the same step as evaluating all of them on the union grid."""
+    ts, ds = [], []
+    for st in steps:
+        down = ~st.v.astype(bool)
+        d = down.astype(np.int64)
+        delta = np.empty_like(d)
+        delta[0] = d[0]
+        np.subtract(d[1:], d[:-1], out=delta[1:])
+        moving = delta != 0
+        moving[0] = True  # every step starts at 0: time 0 is always on the grid
+        ts.append(st.t[moving])
+        ds.append(delta[moving])
+    t = np.concatenate(ts)
+    order = np.argsort(t, kind="stable")
+    t = t[order]
+    count = np.cumsum(np.concatenate(ds)[order])
+    last = np.empty(t.size, dtype=bool)
+    last[-1] = True
+    np.not_equal(t[1:], t[:-1], out=last[:-1])
+    return _compress(t[last], count[last] == 0)
+
+
 class _Chunk:
-    """One stationary run of ``years`` years: serve-state steps of every component."""
+    """One stationary run of ``years`` years: serve-state steps of every component.
+
+    ``limits``: raise :class:`_Stop` when the step functions held, the change points
+    evaluated (``work``) or the clock pass them. A node's serve state is dropped once
+    every node that needs it has been evaluated (its down minutes are kept in
+    ``node_down``; clients' states are kept). ``trace``: keep everything — every
+    process's own down intervals, every window and every serve state — so a test can
+    re-evaluate any instant with the dense structure function.
+    """
 
     def __init__(self, design: Design, compiled: Compiled, rng: np.random.Generator,
-                 years: int, trace: bool = False) -> None:
+                 years: int, trace: bool = False, limits: _Limits | None = None) -> None:
         self.design, self.compiled, self.rng = design, compiled, rng
-        # trace: keep every process's own down intervals and every window, so a test can
-        # re-evaluate any instant with the dense structure function
+        self.trace = trace
+        self.limits = limits if limits is not None else _Limits()
         self.own: dict[str, list[Intervals]] | None = {} if trace else None
         self.windows: dict[str, _Step] = {}
         self.horizon = years * MINUTES_PER_YEAR
         self.members: dict[str, tuple[np.ndarray, float]] = {}
+        self.work = 0.0  # change points evaluated
+        self.held = 0  # bytes of step functions held now
+        self.peak_held = 0
+        self.evaluated = 0  # nodes done
+        self.node_down: dict[str, float] = {}
         wanted = set()
         self.capacity_targets: set[str] = set()
+        self.waiting: dict[str, int] = dict.fromkeys(compiled.nodes, 0)  # consumers left
         for cn in compiled.nodes.values():
             if cn.failover_p > 0:
                 if cn.role is Role.ROUTER:
@@ -348,8 +503,11 @@ class _Chunk:
                     wanted.add(cn.id)
             if cn.role is Role.ROUTER and cn.pool_rule and cn.pool_rule.mode != "count":
                 self.capacity_targets.update(cn.pool)
+            for t in _inputs(cn):
+                self.waiting[t] += 1
         self.wanted_members = wanted
         self.containers = {cid: self._container(cid) for cid in compiled.containers}
+        self.held += sum(s.nbytes + e.nbytes for s, e in self.containers.values())
         self.profile = self._profile_step()
         self.group_down: dict[frozenset[str], Intervals] = {}
         self.raw: dict[str, _Step] = {}
@@ -357,6 +515,30 @@ class _Chunk:
         for nid in compiled.reverse_order():
             self._node(nid)
 
+    # -- limits --------------------------------------------------------------------
+    def _hold(self, step: _Step, sign: int = 1) -> None:
+        self.held += sign * (step.t.nbytes + step.v.nbytes)
+        self.peak_held = max(self.peak_held, self.held)
+
+    def _check(self) -> None:
+        lim = self.limits
+        if self.held > lim.held_bytes:
+            raise _Stop("memory")
+        if self.work > lim.work:
+            raise _Stop("work")
+        if lim.deadline is not None and time.perf_counter() > lim.deadline:
+            raise _Stop("time")
+
+    def _release(self, nid: str) -> None:
+        """Nothing left needs this node's states: drop them (not a client's, not traced)."""
+        if self.trace or self.compiled.nodes[nid].role is Role.SOURCE:
+            return
+        for store in (self.serves, self.raw):
+            step = store.pop(nid, None)
+            if step is not None:
+                self._hold(step, -1)
+
+    # -- processes -----------------------------------------------------------------
     def _container(self, cid: str) -> Intervals:
         p = _params(self.design, cid)
         if p is None or p[1] <= 0:
@@ -381,25 +563,32 @@ class _Chunk:
             else:
                 self.group_down[containers] = _merge(np.concatenate([s for s, _ in parts]),
                                                      np.concatenate([e for _, e in parts]))
+            s, e = self.group_down[containers]
+            self.held += s.nbytes + e.nbytes
         return self.group_down[containers]
 
     def _raw_up(self, nid: str) -> _Step:
         """Up replicas: own outages joined with the outages of the containers around
-        each replica's placement, then counted in one sweep."""
+        each replica's placement, then counted in one sweep. The replicas' sample paths
+        are drawn in blocks (:func:`_renewal_blocks`), each turned into intervals and
+        dropped before the next."""
         cn = self.compiled.nodes[nid]
         if cn.role is Role.SOURCE:
             return _const(1, np.int64)
         p = _params(self.design, nid)
-        proc = None
+        empty = (np.zeros(0), np.zeros(0))
+        own: list[Intervals] = [empty] * cn.replicas
         if p is not None and p[1] > 0:
-            proc = _renewal(self.rng, cn.replicas, p[0], p[1], self.horizon)
-            if nid in self.wanted_members:
-                f0 = proc.fail[0]
-                if proc.init_end[0] > 0:
-                    elapsed = float(self.rng.exponential(p[1]))
-                else:
-                    elapsed = float(self.rng.exponential(p[0]) + self.rng.exponential(p[1]))
-                self.members[nid] = (f0[f0 < self.horizon], elapsed)
+            for start, proc in _renewal_blocks(self.rng, cn.replicas, p[0], p[1], self.horizon):
+                if start == 0 and nid in self.wanted_members:
+                    f0 = proc.fail[0]
+                    if proc.init_end[0] > 0:
+                        elapsed = float(self.rng.exponential(p[1]))
+                    else:
+                        elapsed = float(self.rng.exponential(p[0]) + self.rng.exponential(p[1]))
+                    self.members[nid] = (f0[f0 < self.horizon], elapsed)
+                for i in range(proc.fail.shape[0]):
+                    own[start + i] = _row_intervals(proc, i, self.horizon)
         elif p is not None and nid in self.wanted_members:  # instant repairs: only windows
             n = int(self.horizon / p[0] + 6 * math.sqrt(self.horizon / p[0]) + 16)
             f0 = np.cumsum(self.rng.exponential(p[0], n))
@@ -407,30 +596,61 @@ class _Chunk:
                 f0 = np.concatenate((f0, f0[-1] + np.cumsum(self.rng.exponential(p[0], n))))
             self.members[nid] = (f0[f0 < self.horizon], float(self.rng.exponential(p[0])))
         rows: list[Intervals] = []
-        empty = (np.zeros(0), np.zeros(0))
-        for containers, sl in replica_groups(cn):
+        change = self._changes(nid, cn)
+        for gi, (containers, sl) in enumerate(replica_groups(cn)):
             cs, ce = self._containers_down(containers)
+            if change is not None and (cn.change_all or gi in cn.change_groups):
+                # (4b) inside a bad-change window the replicas it hits are down
+                cs, ce = _down_intervals(_count_step([(cs, ce), change], np.inf))
             for i in range(sl.start, sl.stop):
-                s, e = empty if proc is None else _row_intervals(proc, i, self.horizon)
+                s, e = own[i]
                 if self.own is not None:
                     self.own.setdefault(nid, []).append((s, e))
                 rows.append(_union_small(s, e, cs, ce))
+        del own
+        # each outage passes through a few sorted sweeps: weighted like 8 grid lookups
+        self.work += NODE_WORK + 8 * sum(s.size for s, _ in rows)
         down = _count_step(rows, self.horizon)
         return _Step(down.t, cn.replicas - down.v)
 
+    def _changes(self, nid: str, cn: CNode) -> Intervals | None:
+        """(4b) The node's bad-change windows (None: it deploys no risky changes)."""
+        if cn.change_p <= 0:
+            return None
+        node = self.design.nodes[nid]
+        window = bad_change_minutes(node, self.design.settings.default_mttr_hours)
+        iv = _change_intervals(self.rng, cn.change_p, window, self.horizon)
+        self.held += iv[0].nbytes + iv[1].nbytes
+        return iv
+
+    def _window(self, nid: str, cn: CNode) -> _Step | None:
+        """The node's window events as an in-window step (None: it has none).
+
+        Today the failover window: ``failover_seconds`` from each failure of the active
+        member's own process (a worker's replica 0, a router's first target's). Another
+        per-node window (a bad change, say) would be one more step OR-ed in here: it
+        reaches ``own_ok`` exactly as this one does.
+        """
+        if cn.failover_p <= 0:
+            return None
+        member = (cn.pool[0] if cn.pool else None) if cn.role is Role.ROUTER else nid
+        if member not in self.members:
+            return None
+        starts, elapsed = self.members[member]
+        fs = self.design.nodes[nid].failover_seconds / 60.0
+        window = _window_step(starts, elapsed, fs, self.horizon)
+        if self.trace:
+            self.windows[nid] = window
+        return window
+
+    # -- one node --------------------------------------------------------------------
     def _node(self, nid: str) -> None:
         cn = self.compiled.nodes[nid]
         raw = self._raw_up(nid)
         if nid in self.capacity_targets:
             self.raw[nid] = raw
-        window = None
-        if cn.failover_p > 0:
-            member = (cn.pool[0] if cn.pool else None) if cn.role is Role.ROUTER else nid
-            if member in self.members:
-                starts, elapsed = self.members[member]
-                fs = self.design.nodes[nid].failover_seconds / 60.0
-                window = _window_step(starts, elapsed, fs, self.horizon)
-                self.windows[nid] = window
+            self._hold(raw)
+        window = self._window(nid, cn)
         prof = self.profile if (self.profile.t.size > 1 and cn.role is not Role.SOURCE
                                 and self.compiled.varies(nid)) else None
         k_of = self.compiled.k_table(nid) if prof is not None else None
@@ -440,6 +660,7 @@ class _Chunk:
             inputs = [raw] + ([window] if window is not None else []) + \
                 ([prof] if prof is not None else [])
             g = _grid(inputs)
+            self.work += g.size * len(inputs)
             own = _compress(g, own_ok(cn, raw.at(g), None if window is None else window.at(g),
                                       None if k_of is None else k_of[prof.at(g)]))
         if cn.role is Role.ROUTER:
@@ -449,7 +670,16 @@ class _Chunk:
         else:
             needed = [self.serves[d] for d in cn.deps]
         if not needed and cn.role is not Role.ROUTER:
-            self.serves[nid] = own
+            self._done(nid, own)
+            return
+        if cn.role is not Role.ROUTER and len(needed) > WIDE:
+            # deps_ok by one sweep: a wide worker costs its inputs' changes, not
+            # (grid x inputs)
+            self.work += sum(st.t.size for st in needed)
+            deps = _all_true(needed)
+            g = _grid([own, deps])
+            self.work += 2 * g.size
+            self._done(nid, _compress(g, own.at(g) & deps.at(g)))
             return
         load_of = None
         if prof is not None and cn.role is Role.ROUTER and cn.pool_rule is not None \
@@ -458,14 +688,30 @@ class _Chunk:
             load_of = self.compiled.pool_load_table(nid)
         g = _grid([own, *needed])
         m = g.size
-        serves = {t: self.serves[t].at(g) for t in (cn.pool if cn.role is Role.ROUTER else cn.deps)}
+        self.work += m * (len(needed) + 1)
+        self._check()  # before the grid's lookups: a dense node is where the work is
+        serves = _At(self.serves, g)
         if cn.role is Role.ROUTER:
-            raws = {t: self.raw[t].at(g) for t in cn.pool if t in self.raw}
+            raws = _At(self.raw, g)
             ok = own.at(g) & pool_ok(cn, self.compiled, serves, raws, m,
                                      None if load_of is None else load_of[prof.at(g)])
         else:
             ok = own.at(g) & deps_ok(cn, serves, m)
-        self.serves[nid] = _compress(g, ok)
+        self._done(nid, _compress(g, ok))
+
+    def _done(self, nid: str, serves: _Step) -> None:
+        """Keep a node's serve state for what needs it; drop what nothing needs now."""
+        self.serves[nid] = serves
+        self.node_down[nid] = _down_minutes(serves, self.horizon)
+        self._hold(serves)
+        self.evaluated += 1
+        for t in _inputs(self.compiled.nodes[nid]):
+            self.waiting[t] -= 1
+            if self.waiting[t] == 0:
+                self._release(t)
+        if self.waiting[nid] == 0:
+            self._release(nid)
+        self._check()
 
     def system(self) -> _Step:
         steps = [self.serves[c] for c in self.compiled.clients]
@@ -476,6 +722,11 @@ class _Chunk:
         for s in steps:
             ok &= s.at(g)
         return _compress(g, ok)
+
+
+def _inputs(cn: CNode) -> list[str]:
+    """The nodes whose serve states (and, for pools, up counts) a node reads."""
+    return cn.pool if cn.role is Role.ROUTER else cn.deps
 
 
 def _summary(down: np.ndarray, outages: np.ndarray, slo: float | None) -> dict:
@@ -533,15 +784,22 @@ def simulate(design: Design, compiled: Compiled | None = None, years: int = 2000
     over it), ``histogram`` {edges, counts} of annual downtime, ``clients`` (the
     same summary per client against its own SLO), ``nodes`` {id: {availability,
     unavailability}} (time serving), ``years`` (simulated: fewer than
-    ``requested_years`` only when a design would need over MAX_EVENTS change
-    points), ``seed``, ``method``; with ``keep_years`` also
-    ``annual_downtime_minutes`` (the raw per-year sample).
+    ``requested_years`` only when a budget or limit stopped it: ``limit`` then says
+    which, in words, else None), ``work`` (change points evaluated), ``seed``,
+    ``method``; with ``keep_years`` also ``annual_downtime_minutes`` (the raw
+    per-year sample).
 
-    ``budget_seconds``: stop after the chunk that passes this much wall time (at
-    least one chunk of at most ``BUDGET_CHUNK_YEARS`` years runs); ``years`` then
-    says how many ran, ``stopped_by_budget`` that the budget stopped it, and
-    ``stderr`` / ``ci95`` / ``ci99`` the precision reached (how many years fit
-    depends on the machine; without a budget the result never does).
+    Budgets (module docstring): memory in bytes and work in change points, the same
+    on every machine; a design whose single year does not fit raises
+    :class:`SimulationTooLarge` with one line saying why.
+
+    ``budget_seconds``: the first chunk is one year (it may take up to
+    ``max(budget_seconds, PROBE_SECONDS)``), later ones of at most
+    ``BUDGET_CHUNK_YEARS`` years fit the time left, and a chunk still running at the
+    deadline is dropped; ``years`` then says how many ran, ``stopped_by_budget`` that
+    the budget stopped it, and ``stderr`` / ``ci95`` / ``ci99`` the precision reached
+    (how many years fit depends on the machine; without a budget the result never
+    does).
     """
     if compiled is None:
         compiled = compile_design(design)
@@ -549,17 +807,20 @@ def simulate(design: Design, compiled: Compiled | None = None, years: int = 2000
     if years < 1:
         raise ValueError("years must be at least 1")
     per_year = _events_per_year(design, compiled)
-    if per_year > MAX_EVENTS:
+    if per_year > CHUNK_EVENTS:
         raise SimulationTooLarge(
-            f"the simulation would need {per_year:,.0f} failure/repair events for one year "
-            f"(limit {MAX_EVENTS:,}); the exact figures stand without it")
+            f"one simulated year needs {per_year:,.0f} failure/repair events, more than the "
+            f"{CHUNK_EVENTS:,} that fit its memory budget; the exact figures stand without it")
     run_years = years
+    limit = None
     if per_year * years > MAX_EVENTS:
         run_years = max(1, int(MAX_EVENTS // per_year))
-    chunk_years = max(1, min(run_years, int(CHUNK_EVENTS // max(per_year, 1.0))))
-    if budget_seconds is not None:
-        chunk_years = min(chunk_years, BUDGET_CHUNK_YEARS)
+        limit = (f"the event limit ({MAX_EVENTS:,} failure/repair events) allows "
+                 f"{run_years:,} of {years:,} years")
+    by_events = max(1, min(run_years, int(CHUNK_EVENTS // max(per_year, 1.0))))
+    chunk_years = 1 if budget_seconds is not None else by_events
     started = time.perf_counter()
+    deadline = None if budget_seconds is None else started + budget_seconds
     stopped = False
     rng = np.random.default_rng(seed)
     clients = list(compiled.clients)
@@ -569,26 +830,63 @@ def simulate(design: Design, compiled: Compiled | None = None, years: int = 2000
     cl_out = {c: np.zeros(run_years, dtype=np.int64) for c in clients}
     node_down = dict.fromkeys(compiled.nodes, 0.0)
     done = 0
+    work = 0.0
     while done < run_years:
         ny = min(chunk_years, run_years - done)
-        chunk = _Chunk(design, compiled, rng, ny)
+        left = MAX_WORK - work
+        limits = _Limits(HELD_BYTES, min(CHUNK_WORK, left) if ny > 1 else left, deadline)
+        if done == 0 and deadline is not None:
+            limits.deadline = started + max(budget_seconds or 0.0, PROBE_SECONDS)
+        t0 = time.perf_counter()
+        try:
+            chunk = _Chunk(design, compiled, rng, ny, limits=limits)
+        except _Stop as stop:
+            if stop.reason == "time":
+                if done == 0:
+                    raise SimulationTooLarge(
+                        f"one simulated year takes longer than the time budget "
+                        f"({max(budget_seconds or 0.0, PROBE_SECONDS):.2g} s); "
+                        "the exact figures stand without it") from None
+                stopped = True
+                break
+            if ny > 1:  # too big for one chunk: the same years again, fewer at a time
+                chunk_years = max(1, ny // 4)
+                continue
+            if done == 0:
+                raise SimulationTooLarge(_too_large(stop.reason)) from None
+            limit = _limit_words(stop.reason, done, years)
+            break
         d, o = _year_stats(chunk.system(), chunk.horizon, ny)
         sys_down[done:done + ny], sys_out[done:done + ny] = d, o
         for c in clients:
             d, o = _year_stats(chunk.serves[c], chunk.horizon, ny)
             cl_down[c][done:done + ny], cl_out[c][done:done + ny] = d, o
-        for nid, s in chunk.serves.items():
-            node_down[nid] += _down_minutes(s, chunk.horizon)
+        for nid, value in chunk.node_down.items():
+            node_down[nid] += value
         done += ny
-        if budget_seconds is not None and done < run_years and \
-                time.perf_counter() - started > budget_seconds:
-            stopped = True
+        work += chunk.work
+        # the next chunk: as many years as fit its limits at this chunk's cost a year
+        fits = [by_events, max(1, int(CHUNK_WORK * ny // max(chunk.work, 1.0))),
+                max(1, int((MAX_WORK - work) * ny // max(chunk.work, 1.0))),
+                max(1, int(HELD_BYTES * ny // max(2 * chunk.peak_held, 1)))]
+        if deadline is not None:
+            now = time.perf_counter()
+            if done < run_years and now > deadline:
+                stopped = True
+                break
+            per = (now - t0) / ny
+            fits += [BUDGET_CHUNK_YEARS, max(1, int(0.9 * (deadline - now) / max(per, 1e-9)))]
+        chunk_years = min(fits)
+        if done < run_years and work + chunk.work / ny > MAX_WORK:
+            limit = _limit_words("work", done, years)
             break
-    if done < run_years:  # the budget stopped it: keep the years that ran
+    if done < run_years:  # a budget or a limit stopped it: keep the years that ran
         sys_down, sys_out = sys_down[:done], sys_out[:done]
         cl_down = {c: v[:done] for c, v in cl_down.items()}
         cl_out = {c: v[:done] for c, v in cl_out.items()}
         run_years = done
+    if stopped:
+        limit = f"the time budget stopped it after {done:,} of {years:,} years"
     slos = [s for s in (_client_slo(design, c) for c in clients) if s is not None]
     target = slo if slo is not None else (max(slos) if slos else None)
     result = _summary(sys_down, sys_out, target)
@@ -597,6 +895,8 @@ def simulate(design: Design, compiled: Compiled | None = None, years: int = 2000
         "years": run_years,
         "requested_years": years,
         "stopped_by_budget": stopped,
+        "limit": limit,
+        "work": work,
         "seed": seed,
         "minutes_per_year": MINUTES_PER_YEAR,
         "histogram": _histogram(sys_down),
@@ -611,3 +911,18 @@ def simulate(design: Design, compiled: Compiled | None = None, years: int = 2000
     if keep_years:
         result["annual_downtime_minutes"] = [float(x) for x in sys_down]
     return result
+
+
+def _too_large(reason: str) -> str:
+    """One line: why not even one simulated year fits."""
+    if reason == "memory":
+        return (f"one simulated year holds more than {HELD_BYTES >> 20} MiB of state changes "
+                "(failures climbing through many callers); the exact figures stand without it")
+    return (f"one simulated year needs more than {MAX_WORK:,} change points evaluated "
+            "(failures climbing through many callers); the exact figures stand without it")
+
+
+def _limit_words(reason: str, done: int, years: int) -> str:
+    what = {"memory": f"the memory budget ({HELD_BYTES >> 20} MiB of state changes)",
+            "work": f"the work limit ({MAX_WORK:,} change points evaluated)"}[reason]
+    return f"{what} allowed {done:,} of {years:,} years"

@@ -20,8 +20,33 @@ def _headroom(compiled) -> tuple[float, str | None]:  # type: ignore[no-untyped-
     return (1.0 / worst if worst > 0 else math.inf), where
 
 
+SWEEP_EVERY = 12  # replica counts 1..12 are all swept
+SWEEP_BEYOND = 6  # then at most this many log-spaced counts up to the last one
+
+
+def replica_counts(max_replicas: int, current: int | None = None) -> list[int]:
+    """The replica counts a sweep to ``max_replicas`` evaluates (one design each).
+
+    Every count 1..min(N, :data:`SWEEP_EVERY`); beyond that :data:`SWEEP_BEYOND`
+    log-spaced counts up to N (N itself included), and the counts around ``current``
+    (current - 1 .. current + 2, within 1..N) so "one more replica" is always there:
+    at most 22 designs whatever N is (a 10,000-replica node swept to 10,002: 1..12,
+    37, 113, 346, 1063, 3260, 9999..10002: 21 designs instead of 10,002)."""
+    top = max(1, int(max_replicas))
+    counts = set(range(1, min(top, SWEEP_EVERY) + 1))
+    if top > SWEEP_EVERY:
+        ratio = (top / SWEEP_EVERY) ** (1.0 / SWEEP_BEYOND)
+        counts.update(min(top, round(SWEEP_EVERY * ratio ** i)) for i in range(1, SWEEP_BEYOND + 1))
+        counts.add(top)
+        if current is not None:
+            counts.update(n for n in range(current - 1, current + 3) if 1 <= n <= top)
+    return sorted(counts)
+
+
 def sweep_replicas(design: Design, node_id: str, max_replicas: int = 6) -> list[dict[str, Any]]:
-    """Availability, nines, downtime, monthly cost and headroom as one node's replicas go 1..N.
+    """Availability, nines, downtime, monthly cost and headroom as one node's replicas go
+    1..N: every count up to 12, then a few log-spaced ones (:func:`replica_counts`; each
+    row's ``replicas`` says which count it is).
 
     An integer ``min_healthy`` above the swept count is lowered to it (the tier cannot
     need more replicas than it has).
@@ -31,7 +56,7 @@ def sweep_replicas(design: Design, node_id: str, max_replicas: int = 6) -> list[
         raise DesignError(f'"{node_id}" has no replicas to sweep', place="sweep",
                           fix="pick a service, database, cache, queue, storage, external or router")
     rows = []
-    for n in range(1, max(1, max_replicas) + 1):
+    for n in replica_counts(max_replicas, design.nodes[node_id].replicas):
         d = design.copy()
         node = d.nodes[node_id]
         node.replicas = n

@@ -165,15 +165,21 @@ def test_tiny_contributions_are_zero() -> None:
 
 
 def test_simulation_budget_stops_after_one_chunk_and_says_so() -> None:
-    # a budget of 0 s: the first chunk (at most BUDGET_CHUNK_YEARS years) runs, then stops
-    from modeller.analysis.simulation import BUDGET_CHUNK_YEARS, simulate
+    # a budget of 0 s: the first chunk (one year, which measures what a year costs)
+    # runs, then the budget stops it and says so
+    from modeller.analysis.simulation import simulate
     d = _tier(3, capacity=100.0)
     sim = simulate(d, years=1000, seed=1, budget_seconds=0.0)
-    assert sim["years"] == BUDGET_CHUNK_YEARS and sim["requested_years"] == 1000
+    assert sim["years"] == 1 and sim["requested_years"] == 1000
     assert sim["stopped_by_budget"] is True
-    assert sim["ci95"][0] < sim["availability"] < sim["ci95"][1]
+    assert sim["limit"] == "the time budget stopped it after 1 of 1,000 years"
+    assert sim["ci95"][0] <= sim["availability"] <= sim["ci95"][1]
+    # a budget far beyond what 300 years of three replicas take (well under a second)
+    roomy = simulate(d, years=300, seed=1, budget_seconds=600.0)
+    assert roomy["years"] == 300 and roomy["stopped_by_budget"] is False
+    assert roomy["ci95"][0] < roomy["availability"] < roomy["ci95"][1]
     full = simulate(d, years=60, seed=1)
-    assert full["years"] == 60 and full["stopped_by_budget"] is False
+    assert full["years"] == 60 and full["stopped_by_budget"] is False and full["limit"] is None
 
 
 def test_sweeps_past_their_deadline_say_incomplete() -> None:
@@ -183,7 +189,7 @@ def test_sweeps_past_their_deadline_say_incomplete() -> None:
     d = _tier(3, capacity=100.0)
     r = _report(d)
     assert what_if(d, r, deadline=time.perf_counter() - 1.0) == \
-        {"demand": [], "replicas": {}, "complete": False}
+        {"demand": [], "replicas": {}, "replica_counts": {}, "complete": False}
     assert what_if(d, r)["complete"] is True
 
 
