@@ -55,7 +55,7 @@ class _Part:
 class ExactEngine:
     """Builds the diagram for one compiled design and evaluates it."""
 
-    def __init__(self, compiled: Compiled) -> None:
+    def __init__(self, compiled: Compiled, views: list[Compiled] | None = None) -> None:
         self.c = compiled
         self.bdd = BDD()
         self.vars: dict[str, _Var] = {}
@@ -64,9 +64,35 @@ class ExactEngine:
         self.parts: dict[str, _Part] = {}
         self.warnings: list[str] = []
         self._pool_owner = ""
+        # one diagram for every load profile: profile selectors sit at the top levels
+        # (in a column exactly one holds: P = 1 or 0), each part an if-then-else chain
+        # over the profiles' diagrams, which share every node they have in common
+        views = views or [compiled]
+        self.n_sel = len(views) - 1
         self._plan_variables()
         with deep_recursion():
-            self._build()
+            built = []
+            for view in views:
+                self.c = view
+                self._build()
+                built.append((dict(self.parts), self.system))
+            self.c = compiled
+            self._combine(built)
+
+    def _combine(self, built: list[tuple[dict[str, _Part], _Part]]) -> None:
+        def chain(options: list[_Part]) -> _Part:
+            if len(options) == 1:
+                return options[0]
+            free = options[0].free
+            assert all(o.free == free for o in options), "a profile changed a closure"
+            node = FALSE if options[-1].never else options[-1].diagram
+            for p in range(len(options) - 2, -1, -1):
+                hi = FALSE if options[p].never else options[p].diagram
+                node = self.bdd.mk(p, node, hi)
+            return _Part(free, node, node == FALSE)
+
+        self.parts = {nid: chain([parts[nid] for parts, _ in built]) for nid in built[0][0]}
+        self.system = chain([system for _, system in built])
 
     # -- variables -----------------------------------------------------------
     def _thresholds(self) -> dict[str, list[int]]:
@@ -111,7 +137,7 @@ class ExactEngine:
         for nid in self.c.nodes:
             if nid not in seen:
                 visit(nid)
-        level = 0
+        level = self.n_sel  # levels 0 .. n_sel - 1: the profile selectors
         for nid in order:
             if nid not in thresholds:
                 continue
@@ -357,8 +383,9 @@ class ExactEngine:
         return acc.finish(cols, importances)
 
     def accumulate(self, cols: DomainColumns, idx: np.ndarray, importances: bool,
-                   acc: _Acc) -> None:
-        """Add this diagram's weighted P/Q over the columns ``idx`` into ``acc``."""
+                   acc: _Acc, profile: np.ndarray | None = None) -> None:
+        """Add this diagram's weighted P/Q over the columns ``idx`` into ``acc``
+        (``profile``: the position of each column's load profile among the views)."""
         b = self.bdd
         n_nodes = len(b)
         n_atoms = len(self.atom_ids)
@@ -400,6 +427,9 @@ class ExactEngine:
             counts, waves = self._up_counts(cols, sl)
             hp = np.zeros((self.n_levels, c))
             lp = np.zeros((self.n_levels, c))
+            for p in range(self.n_sel):
+                hp[p] = profile[sl] == p  # type: ignore[index]
+                lp[p] = 1.0 - hp[p]
             dists: dict[str, np.ndarray] = {}
             log_p = np.zeros((n_atoms, c))  # log P(own event), 0 where it is impossible
             zero = np.zeros((n_atoms, c))  # 1 where the own event is impossible
@@ -587,15 +617,17 @@ def exact_by_columns(compiled: Compiled, importances: bool = True) -> ExactResul
     P(sys | X up/down) for every node and container X.
 
     (v2) Loads move with the failure domains: each column (joint container state)
-    has a load profile (``Compiled.profile_index``); columns that share a profile
-    share one diagram, built for that profile's thresholds and pool loads.
+    has a load profile (``Compiled.profile_index``); one diagram holds every profile's
+    serve conditions behind profile selectors (deterministic per column), so one pass
+    evaluates all columns.
     """
     cols = _columns(compiled)
     container_up = {x: cols.state[x] == 1 for x in compiled.containers}
     prof = compiled.profile_index(container_up, cols.n)
+    used = np.unique(prof)
+    views = [compiled.view(compiled.profiles[int(g)]) for g in used]
     acc = _Acc(compiled, cols.n)
-    for g in np.unique(prof):
-        idx = np.flatnonzero(prof == g)
-        engine = ExactEngine(compiled.view(compiled.profiles[int(g)]))
-        engine.accumulate(cols, idx, importances, acc)
+    engine = ExactEngine(compiled, views)
+    engine.accumulate(cols, np.arange(cols.n), importances, acc,
+                      profile=np.searchsorted(used, prof))
     return acc.finish(cols, importances)
