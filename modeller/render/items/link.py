@@ -1,4 +1,5 @@
-"""An arrow from one node's box to another's; dashed when optional, green from a router.
+"""An arrow from one node's box to another's; dashed when optional, green from a router,
+violet long dashes with its mode and lag when it replicates data (DESIGN 4b).
 
 The arrow follows its end boxes: the scene calls :meth:`LinkItem.adjust` with the
 current boxes whenever either one moves.
@@ -41,6 +42,9 @@ def arrow_path(start: QPointF, end: QPointF) -> tuple[QLineF, QPolygonF]:
     return line, QPolygonF([end, p1, p2])
 
 
+REPLICATION_COLOUR = "#7c3aed"  # a replication link (4b): violet, long dashes, "copy async 5 s"
+
+
 class LinkItem(FadeStateMixin, QGraphicsItem):
     Type = QGraphicsItem.UserType + 3
 
@@ -50,6 +54,7 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
         self.target = target
         self.optional = False
         self.calls = 1.0
+        self.replicates: tuple[str, float] | None = None  # (mode, lag s) of a replication link
         self.from_router = False
         self.pool_index = (0, 0)  # (position, pool size) when from a router
         self.line = QLineF()
@@ -75,10 +80,21 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
         return self.Type
 
     def sync(self, link: Link, from_router: bool, pool_index: tuple[int, int]) -> None:
+        replicates = (link.mode, link.lag_seconds) if getattr(link, "replicates", False) else None
         state = (link.optional, link.calls, from_router, pool_index)
-        if state == (self.optional, self.calls, self.from_router, self.pool_index):
+        if state == (self.optional, self.calls, self.from_router, self.pool_index) and \
+                replicates == self.replicates:
             return
         self.optional, self.calls, self.from_router, self.pool_index = state
+        self.replicates = replicates
+        if replicates is not None:  # (4b) a copy of the data, not a dependency: no calls
+            mode, lag = replicates
+            self._label = f"copy {mode}" + (f" {fmt_number(lag)} s" if lag else "")
+            self.setToolTip(f"{link.source} → {link.target}: replicates its data ({mode}"
+                            + (f", about {fmt_number(lag)} s behind" if lag else "")
+                            + "); carries no requests and is not a dependency")
+            self.update()
+            return
         label = []
         if link.calls != 1.0:
             label.append(f"×{fmt_number(link.calls)}")
@@ -96,6 +112,8 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
             return QColor(style.SELECTION)
         if self.state in style.FAIL_BORDER:
             return QColor(style.FAIL_BORDER[self.state])
+        if self.replicates is not None:
+            return QColor(REPLICATION_COLOUR)
         return QColor(style.POOL_COLOUR if self.from_router else style.LINK_COLOUR)
 
     def adjust(self, src: QRectF, dst: QRectF, points: list[QPointF] | None = None) -> None:
@@ -183,6 +201,9 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
         if self.optional:
             pen.setStyle(Qt.PenStyle.DashLine)
             pen.setDashPattern([5, 4])
+        elif self.replicates is not None:  # long dashes: data copied, not requests sent
+            pen.setStyle(Qt.PenStyle.DashLine)
+            pen.setDashPattern([8, 4])
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)

@@ -42,7 +42,7 @@ from ..editing.presets_ui import apply_command_changes, preset_differences
 from . import fields as F
 from .note_text import HINT as NOTE_HINT
 from .note_text import NoteTextEdit, commit_note_text
-from .recovery_fields import PolicyEditor, RecoverySections
+from .recovery_fields import LinkReplication, PolicyEditor, RecoverySections, link_replication
 
 COMPONENT = frozenset(k for k in KIND_LABELS if k not in ("client", "region", "zone"))
 ROUTERS = frozenset({"load_balancer", "dns"})
@@ -594,7 +594,7 @@ class PropertiesPanel(QWidget):
         self.numbers: QLabel | None = None
         self.preset_box: PresetBox | None = None
         self.template_note: QLabel | None = None
-        self.recovery: RecoverySections | PolicyEditor | None = None
+        self.recovery: RecoverySections | PolicyEditor | LinkReplication | None = None
         self.note_text: NoteTextEdit | None = None
         nodes = [d.nodes[n] for n in self.node_ids]
         if nodes and all(n.is_note for n in nodes):
@@ -653,6 +653,7 @@ class PropertiesPanel(QWidget):
             self.form.addRow("", wrapped_label("A soft dependency: it carries load and latency but "
                                                "never takes the source down.",
                                                style_sheet="color: #64748b; font-size: 8pt;"))
+            self.recovery = link_replication(self, self.link_keys)
         else:
             self.title.setText(d.name or "Untitled")
             self.subtitle.setText("Design settings. Select a node or link to edit it.")

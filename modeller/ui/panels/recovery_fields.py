@@ -407,3 +407,99 @@ class PolicyEditor(Section):
         self.panel.editor.push(SetSettingsExtraCommand(
             self.panel.editor.design, {"policy": pol or None},
             f"Set {disruption} {what} target to {shown}"))
+
+
+class LinkReplication(Section):
+    """A link between two data stores: "Replicates data" (a copy, not a dependency), its
+    mode (sync | async) and lag (seconds, async only). Switching sets ``replicates``,
+    ``mode``, ``lag_seconds``, ``calls`` and ``optional`` in ONE undo step, so the link is
+    never in a state the file refuses (a replication link has no calls and is not optional)."""
+
+    def __init__(self, panel: PropertiesPanel, keys: list[tuple[str, str]]) -> None:
+        super().__init__("Replication", True)
+        from PySide6.QtWidgets import QCheckBox, QLineEdit
+
+        self.panel = panel
+        self.keys = list(keys)
+        self.box = QCheckBox("Replicates data")
+        self.box.setToolTip("The source's data is copied to the target: multi-region replication. "
+                            "It carries no requests and is not a dependency (drawn with long dashes).")
+        self.box.clicked.connect(self._replicates_toggled)
+        self.form.addRow(self.box)
+        self.mode = QComboBox()
+        self.mode.addItems(list(REPLICATION_MODES))
+        self.mode.setToolTip("sync: a write is acknowledged once copied (RPO 0); async: the copy "
+                             "lags behind (RPO = the lag)")
+        self.mode.activated.connect(lambda _i: self._set_mode(self.mode.currentText()))
+        self.form.addRow("Mode", self.mode)
+        self.lag = QLineEdit()
+        self.lag.setPlaceholderText("0")
+        self.lag.setToolTip("Seconds the async copy is behind: what a loss of the source costs in data")
+        self.lag.editingFinished.connect(lambda: self.commit_lag(self.lag.text()))
+        panel.editors["Replication lag"] = self.lag
+        self.form.addRow("Lag (s)", self.lag)
+        self.refresh()
+
+    def _links(self) -> list[Any]:
+        d = self.panel.editor.design
+        return [lk for lk in (d.link(*k) for k in self.keys) if lk is not None]
+
+    def refresh(self) -> None:
+        links = self._links()
+        on = bool(links) and all(lk.replicates for lk in links)
+        self.box.setChecked(on)
+        self.mode.setEnabled(on)
+        self.lag.setEnabled(on and all(lk.mode == "async" for lk in links))
+        if on:
+            self.mode.setCurrentText(links[0].mode)
+            if "Replication lag" not in self.panel.errors:
+                self.lag.setText(F.fmt_number(links[0].lag_seconds) if links[0].lag_seconds else "")
+        for key in ("calls", "optional"):  # they do not apply to a copy
+            w = self.panel.editors.get(key)
+            if w is not None:
+                w.setEnabled(not on)
+
+    def set_replicates(self, on: bool) -> None:
+        """Tick or untick "Replicates data" (what a click does)."""
+        self.box.setChecked(on)
+        self._replicates_toggled(on)
+
+    def _replicates_toggled(self, on: bool) -> None:
+        values = ({"replicates": True, "mode": "async", "lag_seconds": 0.0, "calls": 1.0,
+                   "optional": False} if on else
+                  {"replicates": False, "mode": "async", "lag_seconds": 0.0})
+        self.panel.editor.set_link_fields(self.keys, values, "Make link a replication link" if on
+                                          else "Make link a dependency again")
+
+    def _set_mode(self, mode: str) -> None:
+        values: dict[str, Any] = {"mode": mode}
+        if mode != "async":
+            values["lag_seconds"] = 0.0  # a lag applies only to async
+        self.panel.editor.set_link_fields(self.keys, values, f"Set replication to {mode}")
+
+    def commit_lag(self, text: str) -> bool:
+        """Type a lag and press Enter; refused inline unless the link is async."""
+        try:
+            lag = F.parse_number(text, low=0.0, blank=0.0, what="lag", high=3.6e12)
+            if lag > 0 and any(lk.mode != "async" for lk in self._links()):
+                raise ValueError("a lag applies only to async replication")
+        except ValueError as exc:
+            self.panel._refuse("Replication lag", str(exc))
+            return False
+        self.panel._accept("Replication lag")
+        if any(lk.lag_seconds != lag for lk in self._links()):
+            self.panel.editor.set_link_fields(self.keys, {"lag_seconds": lag},
+                                              f"Set replication lag to {F.fmt_number(lag)} s")
+        return True
+
+
+def link_replication(panel: PropertiesPanel, keys: list[tuple[str, str]]) -> LinkReplication | None:
+    """The Replication section when every selected link joins two data stores, else None."""
+    d = panel.editor.design
+    for k in keys:
+        lk = d.link(*k)
+        if lk is None or d.nodes[lk.source].kind not in STATEFUL or d.nodes[lk.target].kind not in STATEFUL:
+            return None
+    section = LinkReplication(panel, keys)
+    panel.form.addRow(section)
+    return section
