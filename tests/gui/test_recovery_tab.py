@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from modeller.export.resilience import fmt_rpo, fmt_rto
 from modeller.render.style import LEVEL_COLOURS
 
@@ -100,3 +102,16 @@ def test_f1_help_explains_the_4b_formulas(window, qtbot):
     qtbot.wait(50)
     dlg.grab().save("/tmp/shots/issue-14-gui/help-numbers.png")
     dlg.close()
+
+
+def test_client_numbers_show_success_ratio_and_error_budget(window, qtbot):
+    report = _demo(window, qtbot)
+    window.scene.select_ids(["users"])
+    qtbot.waitUntil(lambda: "Error budget" in window.properties.numbers.text(), timeout=5000)
+    text = window.properties.numbers.text()
+    c = report.clients["users"]
+    # SLO 99.9 %: (1 - 0.999) x 43,830 = 43.83 min a month
+    assert c.error_budget_minutes_per_month == pytest.approx(43.83, rel=1e-12)
+    assert "43.8 min a month" in text
+    assert "Success ratio" in text and "99.90 %" in text and "4.99 % degraded" in text
+    assert "&lt; 0.01 % used" in text or "< 0.01 % used" in text

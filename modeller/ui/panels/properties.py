@@ -42,7 +42,13 @@ from ..editing.presets_ui import apply_command_changes, preset_differences
 from . import fields as F
 from .note_text import HINT as NOTE_HINT
 from .note_text import NoteTextEdit, commit_note_text
-from .recovery_fields import LinkReplication, PolicyEditor, RecoverySections, link_replication
+from .recovery_fields import (
+    LinkReplication,
+    PolicyEditor,
+    RecoverySections,
+    client_success_rows,
+    link_replication,
+)
 
 COMPONENT = frozenset(k for k in KIND_LABELS if k not in ("client", "region", "zone"))
 ROUTERS = frozenset({"load_balancer", "dns"})
@@ -813,6 +819,7 @@ class PropertiesPanel(QWidget):
                                    f"({F.fmt_nines(cres.nines)})"))
             rows.append(("Downtime a year", F.fmt_downtime(cres.downtime_minutes_per_year)))
             rows.append(("Meets SLO", "yes" if cres.meets_slo else "<b style='color:#b91c1c'>no</b>"))
+            rows += client_success_rows(cres)
             if cres.latency_ms is not None:
                 rows.append(("Latency mean / p99", f"{cres.latency_ms.mean:.1f} / {cres.latency_ms.p99:.1f} ms"))
         if res is not None and cres is None:

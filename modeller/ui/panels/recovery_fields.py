@@ -16,6 +16,7 @@ file could not hold is refused inline), applied as one ``SetNodeFieldsCommand``.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -503,3 +504,30 @@ def link_replication(panel: PropertiesPanel, keys: list[tuple[str, str]]) -> Lin
     section = LinkReplication(panel, keys)
     panel.form.addRow(section)
     return section
+
+
+def client_success_rows(cres: Any) -> list[tuple[str, str]]:
+    """(4b) A client's analysis lines: success ratio (availability x success of its request)
+    with the degraded share when some request errors or degrades, and the error budget a
+    month ((1 - SLO) x 43,830 min) with the share of it the design is expected to use."""
+    from ...export.resilience import _share
+    from ...formatting import fmt_duration, fmt_percent
+
+    rows: list[tuple[str, str]] = []
+    success = getattr(cres, "success_ratio", None)
+    request = getattr(cres, "request_success", 1.0)
+    degraded = getattr(cres, "degraded_fraction", 0.0) or 0.0
+    if success is not None and (request < 1.0 or degraded > 0.0):
+        text = fmt_percent(success)
+        if degraded > 0.0:
+            text += f" · {html.escape(_share(degraded))} degraded"
+        rows.append(("Success ratio", html.escape(text)))
+    budget = getattr(cres, "error_budget_minutes_per_month", None)
+    if budget is not None:
+        used = getattr(cres, "error_budget_used", None)
+        text = f"{fmt_duration(budget)} a month"
+        if used is not None:
+            colour = "#b91c1c" if used > 1.0 else "#334155"
+            text += f" · <b style='color:{colour}'>{html.escape(_share(used))} used</b>"
+        rows.append(("Error budget", text))
+    return rows
