@@ -91,12 +91,13 @@ def request_success(design: Design, compiled: Compiled) -> SuccessResult:
                 # 1 - (1 - e) (1 - mix_f) = e + (1 - e) mix_f, no cancellation
                 f = min(1.0, e + (1.0 - e) * mix_f)
                 log_s[nid] = _log_success(f)
-                log_r[nid] = math.log1p(-min(1.0, mix_clean_loss / mix_s))
+                clean_loss = min(1.0, mix_clean_loss / mix_s)  # every success degraded: -inf
+                log_r[nid] = -math.inf if clean_loss >= 1.0 else math.log1p(-clean_loss)
         else:
             ls, lr = own, 0.0
             required = set(cn.deps)
             for t, k in calls.items():
-                if t not in compiled.nodes:
+                if t not in compiled.nodes or k == 0:
                     continue
                 if t in required:
                     ls += k * log_s[t]

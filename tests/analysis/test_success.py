@@ -230,3 +230,21 @@ def test_the_brute_force_covers_routers_optional_links_and_errors() -> None:
         r = run(d)
         seen["errors_below_1"] += any(c.request_success < 1 for c in r.clients.values())
     assert all(v >= 5 for v in seen.values()), seen
+
+
+def test_every_success_degraded_behind_a_router_does_not_crash() -> None:
+    """A router whose target's every successful request lost an optional call (the
+    optional dependency is a router with no targets): degraded fraction = all of the
+    successes, no math domain error (seen in the soak test)."""
+    from modeller.analysis import analyze
+    from modeller.model import Design, Link, Node, design_from_dict, design_to_dict
+
+    nodes = [Node(id="users", kind="client"), Node(id="lb", kind="load_balancer"),
+             Node(id="svc", kind="service", error_rate=0.1),
+             Node(id="empty", kind="load_balancer")]
+    links = [Link("users", "lb"), Link("lb", "svc"), Link("svc", "empty", optional=True)]
+    d = design_from_dict(design_to_dict(Design("degraded", nodes, links)))
+    rep = analyze(d, simulation_years=0, sweeps=False, latency=False)
+    c = rep.clients["users"]
+    assert c.success_ratio == pytest.approx(0.9, rel=1e-12)
+    assert c.degraded_fraction == pytest.approx(0.9, rel=1e-12)
