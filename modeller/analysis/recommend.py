@@ -237,12 +237,17 @@ def _cents(x: float) -> int:
 
 
 def _region_zones(design: Design, node_id: str) -> tuple[list[str], str | None]:
-    """The zones a part could spread over and the container it would sit in."""
-    node = design.nodes[node_id]
-    parent = node.parent
-    if parent is not None and parent in design.nodes and design.nodes[parent].kind == "zone":
-        parent = design.nodes[parent].parent
-    zones = [n.id for n in design.nodes.values() if n.kind == "zone" and n.parent == parent]
+    """The zones a part could spread over and the container it would sit in (groups —
+    a VPC, a subnet — are walked through: only regions and zones count)."""
+
+    def domain(nid: str) -> str | None:
+        anc = design.ancestors(nid)
+        return anc[0] if anc else None
+
+    parent = domain(node_id)
+    if parent is not None and design.nodes[parent].kind == "zone":
+        parent = domain(parent)
+    zones = [n.id for n in design.nodes.values() if n.kind == "zone" and domain(n.id) == parent]
     return zones, parent
 
 

@@ -225,3 +225,16 @@ def test_cheapest_and_fewest_equal_brute_force_on_small_random_designs(seeds, mi
     assert checked >= 8 and found >= 4
     if mixed:  # seeds 343 and 358: one lever more expensive than the cheapest two or more
         assert distinct >= 2
+
+
+def test_spread_levers_see_the_zones_through_a_group_box() -> None:
+    """A part drawn inside a VPC box (a `group`, no failure semantics) in a region still
+    finds the region's zones to spread over (draw.io imports put parts in such boxes)."""
+    from modeller.analysis.recommend import _region_zones
+    from modeller.model import Design, Node
+
+    nodes = [Node(id="r", kind="region"), Node(id="vpc", kind="group", parent="r"),
+             Node(id="za", kind="zone", parent="vpc"), Node(id="zb", kind="zone", parent="r"),
+             Node(id="web", kind="service", parent="vpc")]
+    zones, parent = _region_zones(Design("g", nodes, []), "web")
+    assert parent == "r" and sorted(zones) == ["za", "zb"]
