@@ -243,6 +243,9 @@ def test_matches_oracle_worlds(seed: int) -> None:
     state = np.array(worlds, dtype=bool).reshape(m, len(model.components))
     container_up = {cid: state[:, i] for cid, i in model.container_index.items()}
     replica_up = {nid: state[:, [i for i, _ in reps]] for nid, reps in model.replicas.items()}
+    for nid, (i, hit) in model.change_index.items():  # (4b) a bad change takes replicas down
+        cols = sorted(hit)
+        replica_up[nid][:, cols] &= state[:, [i]]
     window = {nid: ~state[:, i] for nid, i in model.failover_index.items()}
     raw = raw_up_from_states(comp, replica_up, container_up)
     ev = evaluate(comp, raw, window, profile=comp.profile_index(container_up, m))
