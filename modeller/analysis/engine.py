@@ -300,6 +300,7 @@ def analyze(design: Design, *, latency: bool = True, simulation_years: int = SIM
     compiled = compile_design(design)
     warnings = list(compiled.warnings)
     exact = exact_availability(compiled)
+    warnings += [w for w in exact.warnings if w not in warnings]
     q_sys = exact.q_sys
     p_sys = exact.p_sys
     if not compiled.clients:

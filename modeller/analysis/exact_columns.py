@@ -350,6 +350,20 @@ class ExactEngine:
             D = np.concatenate([D[:1] + pf * met, D[1:] * (1.0 - pf)])
         return D
 
+    def _free_products(self, masks: list[int], log_p: np.ndarray, zero: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """(masks as a 0/1 matrix) @ log_p and @ zero, in row blocks so a long chain's
+        closures (n x n bits) never become an n x n float matrix at once."""
+        n = max(1, len(self.atom_ids))
+        step = max(1, (1 << 22) // n)
+        f_log = np.zeros((len(masks), log_p.shape[1]))
+        f_zero = np.zeros((len(masks), zero.shape[1]))
+        for start in range(0, len(masks), step):
+            block = self._masks(masks[start:start + step]).astype(float)
+            f_log[start:start + step] = block @ log_p
+            f_zero[start:start + step] = block @ zero
+        return f_log, f_zero
+
     def _masks(self, masks: list[int]) -> np.ndarray:
         """Bitmasks as a bool matrix (len(masks), n_atoms)."""
         n = len(self.atom_ids)
@@ -408,7 +422,7 @@ class ExactEngine:
         names = list(self.parts)
         parts = [self.parts[n] for n in names] + [self.system]
         sys_k = len(parts) - 1
-        free = self._masks([p.free for p in parts]).astype(float)
+        free_masks = [p.free for p in parts]
         diagram_ids = np.array([p.diagram for p in parts], dtype=np.int64)
         never = np.array([p.never for p in parts])
         sys_free = self.system.free
@@ -466,8 +480,7 @@ class ExactEngine:
                 _scatter_add(reach, np.concatenate([hi[ids], lo[ids]]),
                              np.concatenate([r * hp[lv], r * lp[lv]]))
             # the independent parts: one matrix product for every node and the system
-            f_log = free @ log_p
-            f_zero = free @ zero
+            f_log, f_zero = self._free_products(free_masks, log_p, zero)
             pf = np.where(f_zero > 0, 0.0, np.exp(f_log))
             qf = np.where(f_zero > 0, 1.0, -np.expm1(f_log))
             pb, qb = PQ[diagram_ids, :c], PQ[diagram_ids, c:]

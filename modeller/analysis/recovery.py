@@ -60,6 +60,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -74,6 +75,8 @@ from ..model.reliability import (
 from .compiled import Compiled, compile_design
 from .report import FailureScenario, ResilienceRow, ResilienceSummary
 from .structure import evaluate
+
+CHUNK_CELLS = 1 << 20  # node x disruption states evaluated at once
 
 MINUTES_PER_MONTH = 43_830.0  # 365.25 x 24 x 60 / 12
 TOLERANCE = 1e-9
@@ -299,13 +302,6 @@ def recovery(design: Design, compiled: Compiled | None = None,
     if not cols:
         result.summary = _summarise(result.rows, policy)
         return result
-    m = len(cols)
-    up = {nid: np.full(m, cn.replicas, dtype=np.int64) for nid, cn in compiled.nodes.items()}
-    for j, d in enumerate(cols):
-        for nid, idx in d.lost.items():
-            if nid in up:
-                up[nid][j] = max(0, int(up[nid][j]) - len(set(idx)))
-    serves = _serve_states(compiled, cols, up, by_down)
     base = evaluate(compiled, {}, m=1).serves
     base_served = {nid: bool(v[0]) for nid, v in base.items()}
     needed = [c for c in compiled.clients if base_served[c]]
@@ -323,7 +319,43 @@ def recovery(design: Design, compiled: Compiled | None = None,
     stores = {nid for nid in compiled.nodes if design.nodes[nid].kind in STATEFUL_KINDS}
     opted = _data_opted(design, policy)
     unprotected: set[str] = set()
-    for j, d in enumerate(cols):
+    # columns in chunks: a chunk holds (nodes x columns) states, never n x n at once
+    step = max(1, CHUNK_CELLS // max(1, len(compiled.nodes)))
+    for start in range(0, len(cols), step):
+        chunk = cols[start:start + step]
+        m = len(chunk)
+        up = {nid: np.full(m, cn.replicas, dtype=np.int64) for nid, cn in compiled.nodes.items()}
+        for j, d in enumerate(chunk):
+            for nid, idx in d.lost.items():
+                if nid in up:
+                    up[nid][j] = max(0, int(up[nid][j]) - len(set(idx)))
+        serves = _serve_states(compiled, chunk, up, by_down)
+        _rows_of(chunk, serves, up, result, design, compiled, needed, ap_nodes, base_first,
+                 stores, copies_of, copied_from, opted, policy, unprotected)
+    for sid in sorted(unprotected):
+        result.warnings.append(
+            f"{design.nodes[sid].name}: losing it loses all its data (RPO: everything) — "
+            "add backup_hours, replication between its replicas, or a replicates link")
+    for n in design.nodes.values():
+        if n.replication == "async" and n.replication_lag_seconds == 0 and n.replicas > 1:
+            result.warnings.append(f"{n.name} replicates async with no lag given: its RPO is "
+                                   "counted as 0 s; set replication_lag_seconds")
+    for lk in design.replication_links():
+        if lk.mode == "async" and lk.lag_seconds == 0:
+            result.warnings.append(
+                f"{design.nodes[lk.source].name} → {design.nodes[lk.target].name} replicates "
+                "async with no lag given: its RPO is counted as 0 s; set lag_seconds")
+    result.summary = _summarise(result.rows, policy)
+    return result
+
+
+def _rows_of(chunk: list[Disruption], serves: Mapping[str, np.ndarray],  # noqa: PLR0913
+             up: Mapping[str, np.ndarray], result: Any, design: Design, compiled: Compiled,
+             needed: list[str], ap_nodes: list[str], base_first: Mapping[str, Any],
+             stores: set[str], copies_of: Mapping[str, list], copied_from: Mapping[str, list],
+             opted: bool, policy: Mapping[str, Any], unprotected: set[str]) -> None:
+    """One row per disruption of a chunk (its serve states and up counts)."""
+    for j, d in enumerate(chunk):
         survives = all(bool(serves[c][j]) for c in needed)
         if survives:
             rto, notes = 0.0, []
@@ -365,21 +397,6 @@ def recovery(design: Design, compiled: Compiled | None = None,
         result.rows.append(ResilienceRow(d.kind, d.target, rto, rpo,
                                          _meets(policy.get(d.kind), rto, rpo), survives,
                                          rto_note, rpo_note))
-    for sid in sorted(unprotected):
-        result.warnings.append(
-            f"{design.nodes[sid].name}: losing it loses all its data (RPO: everything) — "
-            "add backup_hours, replication between its replicas, or a replicates link")
-    for n in design.nodes.values():
-        if n.replication == "async" and n.replication_lag_seconds == 0 and n.replicas > 1:
-            result.warnings.append(f"{n.name} replicates async with no lag given: its RPO is "
-                                   "counted as 0 s; set replication_lag_seconds")
-    for lk in design.replication_links():
-        if lk.mode == "async" and lk.lag_seconds == 0:
-            result.warnings.append(
-                f"{design.nodes[lk.source].name} → {design.nodes[lk.target].name} replicates "
-                "async with no lag given: its RPO is counted as 0 s; set lag_seconds")
-    result.summary = _summarise(result.rows, policy)
-    return result
 
 
 def _data_opted(design: Design, policy: Mapping[str, Mapping[str, float]]) -> bool:

@@ -599,11 +599,11 @@ class _Chunk:
         change = self._changes(nid, cn)
         for gi, (containers, sl) in enumerate(replica_groups(cn)):
             cs, ce = self._containers_down(containers)
-            if change is not None and (cn.change_all or gi in cn.change_groups):
-                # (4b) inside a bad-change window the replicas it hits are down
-                cs, ce = _down_intervals(_count_step([(cs, ce), change], np.inf))
+            hit = change is not None and (cn.change_all or gi in cn.change_groups)
             for i in range(sl.start, sl.stop):
                 s, e = own[i]
+                if hit:  # (4b) inside a bad-change window the replicas it hits are down
+                    s, e = _down_intervals(_count_step([(s, e), change], np.inf))  # type: ignore[list-item]
                 if self.own is not None:
                     self.own.setdefault(nid, []).append((s, e))
                 rows.append(_union_small(s, e, cs, ce))
