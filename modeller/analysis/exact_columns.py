@@ -30,10 +30,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import DesignError, Role
-from .bdd import BDD, FALSE, TRUE, deep_recursion
+from .bdd import BDD, FALSE, deep_recursion
 from .compiled import EPS, Compiled, PoolRule
 from .domains import MAX_COLUMNS, DomainColumns, build_columns, count_columns
 from .exact_diagram import ExactResult, _level_masses, _scatter_add, capacity_covers
+from .exact_shared import ClosureDiagrams, Part
 
 
 @dataclass
@@ -43,16 +44,7 @@ class _Var:
     first_level: int
 
 
-@dataclass
-class _Part:
-    """serve(v) = AND(own events in ``free``) AND ``diagram`` (a BDD over the rest)."""
-
-    free: int  # bitmask over atom indices, independent of the diagram
-    diagram: int  # BDD node (TRUE when nothing is under a router)
-    never: bool = False
-
-
-class ExactEngine:
+class ExactEngine(ClosureDiagrams):
     """Builds the diagram for one compiled design and evaluates it."""
 
     def __init__(self, compiled: Compiled, views: list[Compiled] | None = None) -> None:
@@ -61,7 +53,7 @@ class ExactEngine:
         self.vars: dict[str, _Var] = {}
         self.atom_index: dict[str, int] = {}
         self.atom_ids: list[str] = []
-        self.parts: dict[str, _Part] = {}
+        self.parts: dict[str, Part] = {}
         self.warnings: list[str] = []
         self._pool_owner = ""
         # one diagram for every load profile: profile selectors sit at the top levels
@@ -79,8 +71,8 @@ class ExactEngine:
             self.c = compiled
             self._combine(built)
 
-    def _combine(self, built: list[tuple[dict[str, _Part], _Part]]) -> None:
-        def chain(options: list[_Part]) -> _Part:
+    def _combine(self, built: list[tuple[dict[str, Part], Part]]) -> None:
+        def chain(options: list[Part]) -> Part:
             if len(options) == 1:
                 return options[0]
             free = options[0].free
@@ -89,54 +81,15 @@ class ExactEngine:
             for p in range(len(options) - 2, -1, -1):
                 hi = FALSE if options[p].never else options[p].diagram
                 node = self.bdd.mk(p, node, hi)
-            return _Part(free, node, node == FALSE)
+            return Part(free, node, node == FALSE)
 
         self.parts = {nid: chain([parts[nid] for parts, _ in built]) for nid in built[0][0]}
         self.system = chain([system for _, system in built])
 
     # -- variables -----------------------------------------------------------
-    def _thresholds(self) -> dict[str, list[int]]:
-        th: dict[str, set[int]] = {}
-        for nid, cn in self.c.nodes.items():
-            if cn.role is Role.SOURCE or cn.k is None:
-                continue
-            th.setdefault(nid, set()).add(cn.k)
-        for cn in self.c.nodes.values():
-            rule = cn.pool_rule
-            if rule is None or rule.mode == "count":
-                continue
-            for t in cn.pool:
-                if t in th:
-                    th[t].update(self.c.nodes[t].contribution_levels())
-        return {k: sorted(v) for k, v in th.items()}
-
     def _plan_variables(self) -> None:
         thresholds = self._thresholds()
-        order: list[str] = []
-        seen: set[str] = set()
-        children = {nid: cn.deps + cn.pool for nid, cn in self.c.nodes.items()}
-
-        def visit(root: str) -> None:  # iterative post-order DFS
-            stack = [(root, 0)]
-            seen.add(root)
-            while stack:
-                nid, i = stack.pop()
-                kids = children[nid]
-                if i < len(kids):
-                    stack.append((nid, i + 1))
-                    nxt = kids[i]
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        stack.append((nxt, 0))
-                else:
-                    order.append(nid)
-
-        for cid in self.c.clients:
-            if cid not in seen:
-                visit(cid)
-        for nid in self.c.nodes:
-            if nid not in seen:
-                visit(nid)
+        order = self._dfs_order()
         level = self.n_sel  # levels 0 .. n_sel - 1: the profile selectors
         for nid in order:
             if nid not in thresholds:
@@ -154,120 +107,38 @@ class ExactEngine:
         idx = v.thresholds.index(threshold)
         return self.bdd.ladder(v.first_level, idx + 1)
 
-    def _chain(self, mask: int) -> int:
-        """BDD of the AND of the own events of the atoms in ``mask``."""
-        levels = sorted((self.vars[self.atom_ids[i]].first_level for i in _bits(mask)), reverse=True)
-        node = TRUE
-        for lv in levels:
-            node = self.bdd.mk(lv, FALSE, node)
-        return node
-
     # -- structure -------------------------------------------------------------
     def _build(self) -> None:
         """Closures as bitmasks; diagrams only for routers and what needs them."""
         self.atoms: dict[str, int] = {}
-        self.routers: dict[str, frozenset[str]] = {}
+        self.events: dict[str, frozenset[str]] = {}
         self.never: dict[str, bool] = {}
-        self.router_bdd: dict[str, int] = {}
+        self.event_bdd: dict[str, int] = {}
         self.support: dict[str, int] = {}  # router -> atoms its diagram mentions
         self._full: dict[str, int] = {}
         self._and_cache: dict[frozenset[str], int] = {}
         for nid in self.c.reverse_order():
             cn = self.c.nodes[nid]
             if cn.role is not Role.SOURCE and cn.k is None:
-                self.atoms[nid], self.routers[nid], self.never[nid] = 0, frozenset(), True
+                self.atoms[nid], self.events[nid], self.never[nid] = 0, frozenset(), True
                 continue
             if cn.role is Role.ROUTER:
-                self.atoms[nid], self.routers[nid], self.never[nid] = 0, frozenset([nid]), False
+                self.atoms[nid], self.events[nid], self.never[nid] = 0, frozenset([nid]), False
                 self._build_router(nid, cn)
                 continue
             mask = 0 if cn.role is Role.SOURCE else 1 << self.atom_index[nid]
             routers: set[str] = set()
-            never = False
-            for d in cn.deps:
-                mask |= self.atoms[d]
-                routers |= self.routers[d]
-                never |= self.never[d]
-            self.atoms[nid], self.routers[nid], self.never[nid] = mask, frozenset(routers), never
-        for nid in self.c.nodes:
-            self.parts[nid] = self._split(self.atoms[nid], self.routers[nid], self.never[nid])
-        sys_mask, sys_routers, sys_never = 0, set(), False
-        for c in self.c.clients:
-            sys_mask |= self.atoms[c]
-            sys_routers |= self.routers[c]
-            sys_never |= self.never[c]
-        self.system = self._split(sys_mask, frozenset(sys_routers), sys_never)
-
-    def _routers_and(self, routers: frozenset[str]) -> int:
-        if routers not in self._and_cache:
-            self._and_cache[routers] = self.bdd.and_all([self.router_bdd[r] for r in routers])
-        return self._and_cache[routers]
-
-    def _support(self, routers: frozenset[str]) -> int:
-        s = 0
-        for r in routers:
-            s |= self.support[r]
-        return s
-
-    def _split(self, mask: int, routers: frozenset[str], never: bool) -> _Part:
-        if never:
-            return _Part(0, FALSE, True)
-        if not routers:
-            return _Part(mask, TRUE)
-        support = self._support(routers)
-        bound = mask & support
-        diagram = self.bdd.and_(self._chain(bound), self._routers_and(routers))
-        return _Part(mask & ~support, diagram, diagram == FALSE)
-
-    def _full_bdd(self, nid: str) -> int:
-        """The whole serve condition of a pool target as one diagram."""
-        if nid not in self._full:
-            if self.never[nid]:
-                self._full[nid] = FALSE
-            else:
-                self._full[nid] = self.bdd.and_(self._chain(self.atoms[nid]),
-                                                self._routers_and(self.routers[nid]))
-        return self._full[nid]
+            self._close(nid, cn.deps, mask, routers)
+        self._finish_parts()
 
     def _build_router(self, nid: str, cn) -> None:  # type: ignore[no-untyped-def]
         support = 1 << self.atom_index[nid]
         for t in cn.pool:
-            support |= self.atoms[t] | self._support(self.routers[t])
+            support |= self.atoms[t] | self._support(self.events[t])
         self.support[nid] = support
         self._pool_owner = nid
         pool = self._pool(cn.pool, cn.pool_rule or PoolRule("count", 1))
-        self.router_bdd[nid] = self.bdd.and_(self.ge(nid, cn.k), pool)
-
-    def _options(self, t: str) -> list[tuple[float, int]]:
-        """(capacity contributed, event) steps of a pool target, smallest first."""
-        cn = self.c.nodes[t]
-        s = self._full_bdd(t)
-        if s == FALSE or cn.k is None:
-            return []
-        out = []
-        for lv in cn.contribution_levels():
-            event = s if lv == cn.k else self.bdd.and_(s, self.ge(t, lv))
-            out.append((cn.contribution(lv), event))
-        return out
-
-    def _at_least(self, targets: list[str], k: int) -> int:
-        """BDD of "at least k of the targets serve"."""
-        b = self.bdd
-        serves = [self._full_bdd(t) for t in targets]
-        memo: dict[tuple[int, int], int] = {}
-
-        def at_least(i: int, need: int) -> int:
-            if need <= 0:
-                return TRUE
-            if len(serves) - i < need:
-                return FALSE
-            key = (i, need)
-            if key not in memo:
-                memo[key] = b.or_(at_least(i + 1, need),
-                                  b.and_(serves[i], at_least(i + 1, need - 1)))
-            return memo[key]
-
-        return at_least(0, k)
+        self.event_bdd[nid] = self.bdd.and_(self.ge(nid, cn.k), pool)
 
     def _pool(self, targets: list[str], rule: PoolRule) -> int:
         """(v2) at least ``rule.k`` targets serve, and for capacity pools the capacity
@@ -363,29 +234,6 @@ class ExactEngine:
             f_log[start:start + step] = block @ log_p
             f_zero[start:start + step] = block @ zero
         return f_log, f_zero
-
-    def _masks(self, masks: list[int]) -> np.ndarray:
-        """Bitmasks as a bool matrix (len(masks), n_atoms)."""
-        n = len(self.atom_ids)
-        nbytes = max(1, (n + 7) // 8)
-        raw = b"".join(m.to_bytes(nbytes, "little") for m in masks)
-        bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
-        return bits.reshape(len(masks), nbytes * 8)[:, :n].astype(bool)
-
-    def _exits(self, var: _Var, entries: np.ndarray) -> np.ndarray:
-        """exits[e, l]: where the diagram goes from entry e when exactly l thresholds are met."""
-        b = self.bdd
-        m = len(var.thresholds)
-        exits = np.zeros((len(entries), m + 1), dtype=np.int64)
-        for k, e in enumerate(entries):
-            cur = int(e)
-            for lvl in range(m):
-                tests = b.level[cur] == var.first_level + lvl
-                exits[k, lvl] = b.lo[cur] if tests else cur
-                if tests:
-                    cur = b.hi[cur]
-            exits[k, m] = cur
-        return exits
 
     def evaluate(self, importances: bool = True) -> ExactResult:
         """P and Q of every node and the system; with ``importances`` also
@@ -563,15 +411,6 @@ class ExactEngine:
         p_down = float(sys_pq[:C] @ f_down) / q_x
         q_down = float(sys_pq[C:] @ f_down) / q_x
         return (p_up, q_up, p_down, q_down)
-
-
-def _bits(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
 
 
 def _columns(compiled: Compiled) -> DomainColumns:

@@ -45,6 +45,7 @@ import numpy as np
 from ..model import DesignError, Role
 from .bdd import BDD, FALSE, TRUE, deep_recursion
 from .compiled import EPS, Compiled, PoolRule
+from .exact_shared import ClosureDiagrams, Part
 
 POOL_STATE_BUDGET = 20_000  # distinct (target, remaining need) pairs before the grid
 POOL_GRID = 2_048  # grid steps of the load when the budget is exceeded
@@ -114,15 +115,6 @@ def _fold_window(dist: np.ndarray, p_window: float) -> np.ndarray:
     d[1:] *= (1.0 - p_window)
     d[0] = d[0] + p_window * met
     return d
-
-
-@dataclass
-class _Part:
-    """serve(v) = AND(atoms in ``free``) AND ``diagram`` (a BDD over the rest)."""
-
-    free: int  # bitmask over atom indices, independent of the diagram
-    diagram: int  # BDD node (TRUE when nothing needs the diagram)
-    never: bool = False
 
 
 class _Add:
@@ -212,7 +204,7 @@ class _Add:
         return sorted(out.values())
 
 
-class ExactEngine:
+class ExactEngine(ClosureDiagrams):
     """Builds the diagram for one compiled design and evaluates it."""
 
     def __init__(self, compiled: Compiled) -> None:
@@ -224,55 +216,12 @@ class ExactEngine:
         self.atom_index: dict[str, int] = {}
         self.atom_ids: list[str] = []
         self.own_atoms: dict[str, int] = {}  # one-placement node -> its atoms (rung + containers)
-        self.parts: dict[str, _Part] = {}
+        self.parts: dict[str, Part] = {}
         self._plan_variables()
         with deep_recursion():
             self._build()
 
     # -- variables -----------------------------------------------------------
-    def _thresholds(self) -> dict[str, list[int]]:
-        th: dict[str, set[int]] = {}
-        for nid, cn in self.c.nodes.items():
-            if cn.role is Role.SOURCE or cn.k is None:
-                continue
-            th.setdefault(nid, set()).add(cn.k)
-        for cn in self.c.nodes.values():
-            rule = cn.pool_rule
-            if rule is None or rule.mode == "count":
-                continue
-            for t in cn.pool:
-                if t in th:
-                    th[t].update(self.c.nodes[t].contribution_levels())
-        return {k: sorted(v) for k, v in th.items()}
-
-    def _dfs_order(self) -> list[str]:
-        order: list[str] = []
-        seen: set[str] = set()
-        children = {nid: cn.deps + cn.pool for nid, cn in self.c.nodes.items()}
-
-        def visit(root: str) -> None:  # iterative post-order DFS
-            stack = [(root, 0)]
-            seen.add(root)
-            while stack:
-                nid, i = stack.pop()
-                kids = children[nid]
-                if i < len(kids):
-                    stack.append((nid, i + 1))
-                    nxt = kids[i]
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        stack.append((nxt, 0))
-                else:
-                    order.append(nid)
-
-        for cid in self.c.clients:
-            if cid not in seen:
-                visit(cid)
-        for nid in self.c.nodes:
-            if nid not in seen:
-                visit(nid)
-        return order
-
     def _new_var(self, owner: str, thresholds: list[int], dist: np.ndarray,
                  atom: bool) -> _Var:
         v = _Var(owner, thresholds, self.n_levels, dist)
@@ -394,15 +343,6 @@ class ExactEngine:
             r = b.and_(b.var(window.first_level), r)
         return r
 
-    def _chain(self, mask: int) -> int:
-        """BDD of the AND of the atoms in ``mask`` (each atom's first rung)."""
-        levels = sorted((self.vars[self.atom_ids[i]].first_level for i in _bits(mask)),
-                        reverse=True)
-        node = TRUE
-        for lv in levels:
-            node = self.bdd.mk(lv, FALSE, node)
-        return node
-
     # -- structure -------------------------------------------------------------
     def _build(self) -> None:
         """Closures as bitmasks; diagrams only for routers, spread nodes and what needs them."""
@@ -435,20 +375,8 @@ class ExactEngine:
                 self.support[nid] = self._container_atoms(nid)
             else:
                 mask = self.own_atoms[nid]
-            never = False
-            for d in cn.deps:
-                mask |= self.atoms[d]
-                events |= self.events[d]
-                never |= self.never[d]
-            self.atoms[nid], self.events[nid], self.never[nid] = mask, frozenset(events), never
-        for nid in self.c.nodes:
-            self.parts[nid] = self._split(self.atoms[nid], self.events[nid], self.never[nid])
-        sys_mask, sys_events, sys_never = 0, set(), False
-        for c in self.c.clients:
-            sys_mask |= self.atoms[c]
-            sys_events |= self.events[c]
-            sys_never |= self.never[c]
-        self.system = self._split(sys_mask, frozenset(sys_events), sys_never)
+            self._close(nid, cn.deps, mask, events)
+        self._finish_parts()
         self._check_size()
 
     def _check_size(self) -> None:
@@ -465,37 +393,6 @@ class ExactEngine:
             for x in group:
                 mask |= 1 << self.atom_index[x]
         return mask
-
-    def _events_and(self, events: frozenset[str]) -> int:
-        if events not in self._and_cache:
-            self._and_cache[events] = self.bdd.and_all([self.event_bdd[r] for r in events])
-        return self._and_cache[events]
-
-    def _support(self, events: frozenset[str]) -> int:
-        s = 0
-        for r in events:
-            s |= self.support[r]
-        return s
-
-    def _split(self, mask: int, events: frozenset[str], never: bool) -> _Part:
-        if never:
-            return _Part(0, FALSE, True)
-        if not events:
-            return _Part(mask, TRUE)
-        support = self._support(events)
-        bound = mask & support
-        diagram = self.bdd.and_(self._chain(bound), self._events_and(events))
-        return _Part(mask & ~support, diagram, diagram == FALSE)
-
-    def _full_bdd(self, nid: str) -> int:
-        """The whole serve condition of a pool target as one diagram."""
-        if nid not in self._full:
-            if self.never[nid]:
-                self._full[nid] = FALSE
-            else:
-                self._full[nid] = self.bdd.and_(self._chain(self.atoms[nid]),
-                                                self._events_and(self.events[nid]))
-        return self._full[nid]
 
     def _build_router(self, nid: str, cn) -> None:  # type: ignore[no-untyped-def]
         support = self._container_atoms(nid)
@@ -516,37 +413,6 @@ class ExactEngine:
             if x in self.atom_index:
                 mask |= 1 << self.atom_index[x]
         return mask
-
-    def _options(self, t: str) -> list[tuple[float, int]]:
-        """(capacity contributed, event) steps of a pool target, smallest first."""
-        cn = self.c.nodes[t]
-        s = self._full_bdd(t)
-        if s == FALSE or cn.k is None:
-            return []
-        out = []
-        for lv in cn.contribution_levels():
-            event = s if lv == cn.k else self.bdd.and_(s, self.ge(t, lv))
-            out.append((cn.contribution(lv), event))
-        return out
-
-    def _at_least(self, targets: list[str], k: int) -> int:
-        """BDD of "at least k of the targets serve"."""
-        b = self.bdd
-        serves = [self._full_bdd(t) for t in targets]
-        memo: dict[tuple[int, int], int] = {}
-
-        def at_least(i: int, need: int) -> int:
-            if need <= 0:
-                return TRUE
-            if len(serves) - i < need:
-                return FALSE
-            key = (i, need)
-            if key not in memo:
-                memo[key] = b.or_(at_least(i + 1, need),
-                                  b.and_(serves[i], at_least(i + 1, need - 1)))
-            return memo[key]
-
-        return at_least(0, k)
 
     def _pool(self, nid: str, targets: list[str], rule: PoolRule) -> int:
         """(v2) at least ``rule.k`` targets serve, and for capacity pools the capacity
@@ -588,14 +454,6 @@ class ExactEngine:
         return capacity_covers(b, options, load, nid, len(targets), self.warnings)
 
     # -- probabilities -----------------------------------------------------------
-    def _masks(self, masks: list[int]) -> np.ndarray:
-        """Bitmasks as a bool matrix (len(masks), n_atoms)."""
-        n = len(self.atom_ids)
-        nbytes = max(1, (n + 7) // 8)
-        raw = b"".join(m.to_bytes(nbytes, "little") for m in masks)
-        bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
-        return bits.reshape(len(masks), nbytes * 8)[:, :n].astype(bool)
-
     def _free_sums(self, masks: list[int], log_p: np.ndarray, zero: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray]:
         """Per mask: sum of log P over its atoms, and how many are impossible (in row
@@ -609,21 +467,6 @@ class ExactEngine:
             f_log[start:start + step] = block @ log_p
             f_zero[start:start + step] = block @ zero
         return f_log, f_zero
-
-    def _exits(self, var: _Var, entries: np.ndarray) -> np.ndarray:
-        """exits[e, l]: where the diagram goes from entry e when exactly l rungs are met."""
-        b = self.bdd
-        m = len(var.thresholds)
-        exits = np.zeros((len(entries), m + 1), dtype=np.int64)
-        for k, e in enumerate(entries):
-            cur = int(e)
-            for lvl in range(m):
-                tests = b.level[cur] == var.first_level + lvl
-                exits[k, lvl] = b.lo[cur] if tests else cur
-                if tests:
-                    cur = b.hi[cur]
-            exits[k, m] = cur
-        return exits
 
     def evaluate(self, importances: bool = True) -> ExactResult:
         """P and Q of every node and the system; with ``importances`` also
@@ -959,15 +802,6 @@ class _LoadFlow:
             return r
 
         return comp(self.load[router])
-
-
-def _bits(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
 
 
 def exact_by_diagram(compiled: Compiled, importances: bool = True) -> ExactResult:
