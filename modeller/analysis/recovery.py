@@ -77,6 +77,7 @@ from .report import FailureScenario, ResilienceRow, ResilienceSummary
 from .structure import evaluate
 
 CHUNK_CELLS = 1 << 20  # node x disruption states evaluated at once
+CELL_BUDGET = 40_000_000  # node x disruption states in all (a 6,000-part chain)
 
 MINUTES_PER_MONTH = 43_830.0  # 365.25 x 24 x 60 / 12
 TOLERANCE = 1e-9
@@ -299,6 +300,15 @@ def recovery(design: Design, compiled: Compiled | None = None,
     result = RecoveryResult()
     cols = disruptions(design, compiled)
     policy = design.settings.policy
+    budget = max(1, CELL_BUDGET // max(1, len(compiled.nodes)))
+    if len(cols) > budget:  # keep zones, regions and bad changes; then parts in design order
+        keep = [d for d in cols if d.kind != "hardware"]
+        parts = [d for d in cols if d.kind == "hardware"]
+        room = max(0, budget - len(keep))
+        result.warnings.append(
+            f"Recovery: hardware RTO/RPO for {min(room, len(parts)):,} of {len(parts):,} parts "
+            f"(a budget of {CELL_BUDGET:,} part states; the rest are left out)")
+        cols = keep + parts[:room]
     if not cols:
         result.summary = _summarise(result.rows, policy)
         return result

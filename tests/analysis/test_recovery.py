@@ -280,3 +280,23 @@ def test_a_long_chain_is_bounded_in_memory() -> None:
         tracemalloc.stop()
     assert len(result.rows) == n and all(not r.survives for r in result.rows)
     assert peak < 40 * 2**20, f"{peak / 2**20:.0f} MiB"
+
+
+def test_a_design_past_the_budget_keeps_zones_and_says_what_it_left_out(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17: every analysis states its budget. Past it, recovery keeps zone, region
+    and software rows and as many hardware rows as fit, and says so in one line."""
+    from modeller.analysis import recovery as rec
+    from modeller.analysis.compiled import compile_design
+
+    d = design([{"id": "u", "kind": "client"}, {"id": "z", "kind": "zone"},
+                {"id": "a", "kind": "service", "parent": "z"},
+                {"id": "b", "kind": "service", "parent": "z"},
+                {"id": "c", "kind": "service", "parent": "z"}],
+               [{"from": "u", "to": "a"}, {"from": "a", "to": "b"}, {"from": "b", "to": "c"}])
+    compiled = compile_design(d)
+    monkeypatch.setattr(rec, "CELL_BUDGET", 3 * len(compiled.nodes))  # room for 3 columns
+    result = rec.recovery(d, compiled)
+    kinds = [(r.disruption, r.target) for r in result.rows]
+    assert ("zone", "z") in kinds and len(kinds) == 3
+    assert sum(1 for k, _ in kinds if k == "hardware") == 2
+    assert any("hardware RTO/RPO for 2 of 3 parts" in w for w in result.warnings)
