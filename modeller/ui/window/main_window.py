@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QIcon,
     QKeySequence,
 )
@@ -132,7 +133,13 @@ class MainWindow(QMainWindow):
         self._watch(self.editor.design)
         self.setAcceptDrops(True)
         self.setWindowIcon(QIcon(str(icon_path("modeller"))))
-        self.resize(1440, 900)
+        # 1440 x 900, or the screen's free area when it is smaller (never off-screen);
+        # the offscreen platform (tests, image exports) has no real screen to fit
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        real = QGuiApplication.platformName() != "offscreen"
+        avail = screen.availableGeometry() if screen is not None and real else None
+        self.resize(1440 if avail is None else min(1440, avail.width()),
+                    900 if avail is None else min(900, avail.height()))
         self._update_title()
         self.analysis.schedule()
 
