@@ -110,21 +110,10 @@ class ExactEngine(ClosureDiagrams):
     # -- structure -------------------------------------------------------------
     def _build(self) -> None:
         """Closures as bitmasks; diagrams only for routers and what needs them."""
-        self.atoms: dict[str, int] = {}
-        self.events: dict[str, frozenset[str]] = {}
-        self.never: dict[str, bool] = {}
-        self.event_bdd: dict[str, int] = {}
-        self.support: dict[str, int] = {}  # router -> atoms its diagram mentions
-        self._full: dict[str, int] = {}
-        self._and_cache: dict[frozenset[str], int] = {}
+        self._start_closures()
         for nid in self.c.reverse_order():
             cn = self.c.nodes[nid]
-            if cn.role is not Role.SOURCE and cn.k is None:
-                self.atoms[nid], self.events[nid], self.never[nid] = 0, frozenset(), True
-                continue
-            if cn.role is Role.ROUTER:
-                self.atoms[nid], self.events[nid], self.never[nid] = 0, frozenset([nid]), False
-                self._build_router(nid, cn)
+            if self._close_fixed(nid, cn):
                 continue
             mask = 0 if cn.role is Role.SOURCE else 1 << self.atom_index[nid]
             routers: set[str] = set()

@@ -347,22 +347,11 @@ class ExactEngine(ClosureDiagrams):
     def _build(self) -> None:
         """Closures as bitmasks; diagrams only for routers, spread nodes and what needs them."""
         self._ge_cache: dict[tuple[str, int], int] = {}
-        self.atoms: dict[str, int] = {}
-        self.events: dict[str, frozenset[str]] = {}  # diagram events (routers, spread nodes)
-        self.never: dict[str, bool] = {}
-        self.event_bdd: dict[str, int] = {}
-        self.support: dict[str, int] = {}  # event -> atoms its diagram mentions
-        self._full: dict[str, int] = {}
-        self._and_cache: dict[frozenset[str], int] = {}
+        self._start_closures()
         self._loads: _LoadFlow | None = None
         for nid in self.c.reverse_order():
             cn = self.c.nodes[nid]
-            if cn.role is not Role.SOURCE and cn.k is None:
-                self.atoms[nid], self.events[nid], self.never[nid] = 0, frozenset(), True
-                continue
-            if cn.role is Role.ROUTER:
-                self.atoms[nid], self.events[nid], self.never[nid] = 0, frozenset([nid]), False
-                self._build_router(nid, cn)
+            if self._close_fixed(nid, cn):
                 self._check_size()
                 continue
             events: set[str] = set()

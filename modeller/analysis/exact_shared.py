@@ -105,6 +105,28 @@ class ClosureDiagrams:
         return node
 
     # -- closures ------------------------------------------------------------
+    def _start_closures(self) -> None:
+        """Empty closure tables for one build (one load profile)."""
+        self.atoms: dict[str, int] = {}
+        self.events: dict[str, frozenset[str]] = {}  # diagram events (routers, spread nodes)
+        self.never: dict[str, bool] = {}
+        self.event_bdd: dict[str, int] = {}
+        self.support: dict[str, int] = {}  # event -> atoms its diagram mentions
+        self._full: dict[str, int] = {}
+        self._and_cache: dict[frozenset[str], int] = {}
+
+    def _close_fixed(self, nid: str, cn: Any) -> bool:
+        """Close a node that can never serve, or a router (its own diagram event);
+        False for a worker or client, which :meth:`_close` handles."""
+        if cn.role is not Role.SOURCE and cn.k is None:
+            self.atoms[nid], self.events[nid], self.never[nid] = 0, frozenset(), True
+            return True
+        if cn.role is Role.ROUTER:
+            self.atoms[nid], self.events[nid], self.never[nid] = 0, frozenset([nid]), False
+            self._build_router(nid, cn)  # type: ignore[attr-defined]
+            return True
+        return False
+
     def _close(self, nid: str, deps: list[str], mask: int, events: set[str]) -> None:
         """A worker's (or client's) closure: its own atoms and events and those of every
         required dependency; it never serves when a dependency never does."""

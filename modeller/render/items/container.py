@@ -9,7 +9,7 @@ empty body draws a rubber band (as in draw.io's swimlanes). Corner grips resize 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -19,17 +19,17 @@ from .. import style
 from ..badges import Badge
 from ..text import Fit, fit_text, text_width, tooltip_with
 from .failstate import FailStateMixin
+from .grips import GRIP, CornerGripsMixin
 from .node import paint_badge
 
 BORDER_HIT = 7.0
-GRIP = 7.0
 RADIUS = 12.0
 NAME_X = 32.0
 NAME_SPECS = ((9.5, True), (9.0, True), (8.5, True), (8.0, True))
 BADGE_SPECS = ((7.5, True), (7.0, True), (7.0, False))
 
 
-class ContainerItem(FailStateMixin, QGraphicsItem):
+class ContainerItem(CornerGripsMixin, FailStateMixin, QGraphicsItem):
     Type = QGraphicsItem.UserType + 2
 
     def __init__(self, node_id: str) -> None:
@@ -163,10 +163,6 @@ class ContainerItem(FailStateMixin, QGraphicsItem):
         m = GRIP + 2
         return QRectF(-m, -m, self.w + 2 * m + self._overflow, self.h + 2 * m)
 
-    def grips(self) -> dict[str, QPointF]:
-        return {"tl": QPointF(0, 0), "tr": QPointF(self.w, 0),
-                "bl": QPointF(0, self.h), "br": QPointF(self.w, self.h)}
-
     def shape(self) -> QPainterPath:
         """Title strip, border band and grips: the body lets clicks through."""
         b = BORDER_HIT
@@ -180,15 +176,6 @@ class ContainerItem(FailStateMixin, QGraphicsItem):
         for p in self.grips().values():
             path.addRect(QRectF(p.x() - GRIP, p.y() - GRIP, 2 * GRIP, 2 * GRIP))
         return path
-
-    def grip_at(self, scene_pos: QPointF) -> str | None:
-        if not self.isSelected():
-            return None
-        local = self.mapFromScene(scene_pos)
-        for name, p in self.grips().items():
-            if abs(local.x() - p.x()) <= GRIP + 1 and abs(local.y() - p.y()) <= GRIP + 1:
-                return name
-        return None
 
     # -- painting ----------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,

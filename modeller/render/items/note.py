@@ -17,12 +17,12 @@ from ...model import Node
 from .. import style
 from ..text import Fit, fit_text, tooltip_with
 from .failstate import FailStateMixin
+from .grips import GRIP, CornerGripsMixin
 
 FOLD = 12.0
 INSET = 9.0
 TEXT_SPECS = ((8.5, False), (8.0, False), (7.5, False))
 PLACEHOLDER = "Double-click to write a note"
-GRIP = 7.0  # half the side of a corner grip's hit square, as on a container
 MIN_SIZE = (80.0, 50.0)  # the smallest note a resize leaves: two lines of text
 
 
@@ -31,7 +31,7 @@ def note_text(node: Node) -> str:
     return text if isinstance(text, str) else str(text)
 
 
-class NoteItem(FailStateMixin, QGraphicsItem):
+class NoteItem(CornerGripsMixin, FailStateMixin, QGraphicsItem):
     """A yellow note with a folded corner; its text wraps, and what does not fit is elided
     (and shown whole in the tooltip)."""
 
@@ -82,20 +82,6 @@ class NoteItem(FailStateMixin, QGraphicsItem):
         self.w, self.h = w, h
         self._sig = None
         self._layout()
-
-    def grips(self) -> dict[str, QPointF]:
-        return {"tl": QPointF(0, 0), "tr": QPointF(self.w, 0),
-                "bl": QPointF(0, self.h), "br": QPointF(self.w, self.h)}
-
-    def grip_at(self, scene_pos: QPointF) -> str | None:
-        """The corner grip under a scene point, when the note is selected (None otherwise)."""
-        if not self.isSelected():
-            return None
-        local = self.mapFromScene(scene_pos)
-        for name, p in self.grips().items():
-            if abs(local.x() - p.x()) <= GRIP + 1 and abs(local.y() - p.y()) <= GRIP + 1:
-                return name
-        return None
 
     def _layout(self) -> None:
         width = self.w - 2 * INSET
