@@ -576,9 +576,21 @@ class _Flow:
         return self._make(0, load, direct, self.thresholds(direct, 1))
 
     def index(self, container_up: Mapping[str, np.ndarray], m: int) -> np.ndarray:
-        """Profile index of each of M states, registering new profiles."""
+        """Profile index of each of M states, registering new profiles. States with every
+        container up hold the nominal profile (index 0): only the others run the flow."""
         if not self.moves:
             return np.zeros(m, dtype=np.int64)
+        down = np.zeros(m, dtype=bool)
+        for cu in container_up.values():
+            down |= ~np.asarray(cu, dtype=bool)
+        if not down.any():
+            return np.zeros(m, dtype=np.int64)
+        if not down.all():
+            sel = np.flatnonzero(down)
+            out = np.zeros(m, dtype=np.int64)
+            out[sel] = self.index({x: np.asarray(cu, dtype=bool)[sel]
+                                   for x, cu in container_up.items()}, len(sel))
+            return out
         load, _, _ = self.loads(container_up, m)
         # loads move at the routers: a router's pool must carry what it receives in this
         # state; what its targets forward further down is counted at its nominal value,

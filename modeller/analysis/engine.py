@@ -193,15 +193,24 @@ def _spof_units(design: Design, compiled: Compiled, failures: list[FailureScenar
     if comp and compiled.clients:
         ss = scenarios if scenarios is not None else ScenarioSet(compiled)
         windowed = [n for n in comp if compiled.nodes[n].window_p > 0]
-        columns = [Column(n, "replica") for n in comp] + [Column(n, "window") for n in windowed]
+        drops: dict[tuple[str, str], bool] = {}
+        # losing the only replica is the "X down" scenario (both judged with the nominal
+        # load profile: only a lost container moves loads): read it, do not evaluate it
+        for f in failures:
+            cn = compiled.nodes.get(f.down)
+            if cn is not None and cn.replicas == 1:
+                drops[(f.down, "replica")] = bool(f.clients_down)
+        columns = [Column(n, "replica") for n in comp if (n, "replica") not in drops] + \
+            [Column(n, "window") for n in windowed]
         by_id = {(c.lost, c.what): c for c in columns}
         ranked = comp if exact is None else _by_importance(comp, exact)
-        priority = [by_id[(n, "replica")] for n in ranked] + \
+        priority = [by_id[(n, "replica")] for n in ranked if (n, "replica") in by_id] + \
             [by_id[(n, "window")] for n in windowed]
         selected = ss.select(columns, priority)
         if len(selected) < len(columns) and warnings is not None:
-            warnings.append(_left_out("single points of failure", columns, selected, ss))
-        drops: dict[tuple[str, str], bool] = {}
+            read = [Column(n, "replica") for n in comp if (n, "replica") in drops]
+            warnings.append(_left_out("single points of failure", read + columns,
+                                      read + selected, ss))
         for chunk in ss.chunks(selected, profile=False):
             for j, col in enumerate(chunk.columns):
                 drops[(col.lost, col.what)] = not chunk.system[j]

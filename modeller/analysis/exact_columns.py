@@ -20,12 +20,16 @@ Method (exact, no sampling, no independence shortcut):
 4. One bottom-up pass gives P and (separately, for precision) Q = 1 - P of every
    diagram node per column; one top-down pass gives the probability of reaching each
    node, from which P(sys | X up/down) follows for every node X at once.
+   The per-node work (rung distributions, the "X all up / all down" swaps) runs as
+   array operations over every node with the same number of rungs at once, one
+   binomial per distinct (node, up count) pair.
 Unavailabilities are summed from failing paths directly, so twelve nines keep digits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -42,6 +46,25 @@ class _Var:
     node: str
     thresholds: list[int]
     first_level: int
+
+
+@dataclass
+class _Rungs:
+    """Diagram nodes with the same number of rungs ``m``, as arrays (one row each)."""
+
+    nodes: list[str]
+    m: int
+    first: np.ndarray  # first level
+    atoms: np.ndarray  # atom index
+    thresholds: np.ndarray  # (rows, m)
+    params: list[tuple[float, float, tuple[int, ...]]]  # (a, q, thresholds) per row
+    pc: np.ndarray  # P(a bad change's first wave is down)
+    pf: np.ndarray  # P(in a window that takes the whole node down)
+
+
+@lru_cache(maxsize=1 << 16)
+def _masses(n: int, a: float, q: float, thresholds: tuple[int, ...]) -> np.ndarray:
+    return _level_masses(n, a, q, thresholds)
 
 
 class ExactEngine(ClosureDiagrams):
@@ -186,29 +209,56 @@ class ExactEngine(ClosureDiagrams):
                 waves[nid] = wave
         return counts, waves
 
-    def _level_distribution(self, nid: str, n_up: np.ndarray,
-                            n_wave: np.ndarray | None = None) -> np.ndarray:
-        """D[l, col] = P(exactly l thresholds met), l = 0..m, computed without cancellation.
-        Windows that take the whole node down fold into level 0; (4b) a wave rollout's
-        bad change is a mixture: with probability pc the first wave's replicas are down."""
-        cn = self.c.nodes[nid]
-        ths = tuple(self.vars[nid].thresholds)
+    def _rung_groups(self) -> list[_Rungs]:
+        """The diagram's nodes grouped by their number of rungs (vectorised together)."""
+        by_m: dict[int, list[str]] = {}
+        for nid, var in self.vars.items():
+            by_m.setdefault(len(var.thresholds), []).append(nid)
+        out = []
+        for m, nodes in sorted(by_m.items()):
+            cns = [self.c.nodes[n] for n in nodes]
+            out.append(_Rungs(
+                nodes, m,
+                np.array([self.vars[n].first_level for n in nodes], dtype=np.int64),
+                np.array([self.atom_index[n] for n in nodes], dtype=np.int64),
+                np.array([self.vars[n].thresholds for n in nodes], dtype=np.int64).reshape(-1, m),
+                [(cn.availability, cn.unavailability, tuple(self.vars[n].thresholds))
+                 for n, cn in zip(nodes, cns)],
+                np.array([cn.wave_p for cn in cns]), np.array([cn.window_p for cn in cns])))
+        return out
 
-        def masses(up: np.ndarray) -> np.ndarray:
-            counts, where = np.unique(up, return_inverse=True)
-            per_n = np.stack([_level_masses(int(k), cn.availability, cn.unavailability, ths)
-                              for k in counts], axis=1)  # (m + 1, distinct up counts)
-            return per_n[:, where.reshape(up.shape)]
+    @staticmethod
+    def _mass_matrix(g: _Rungs, rows: np.ndarray, up: np.ndarray) -> np.ndarray:
+        """masses[r, l, col]: P(exactly l rungs met) of node ``g.nodes[rows[r]]`` with
+        ``up[r, col]`` replicas placed in up containers; one binomial per distinct
+        (node, up count) pair (``_level_masses``, cached)."""
+        span = int(up.max(initial=0)) + 2
+        key = rows[:, None] * span + np.maximum(up, -1) + 1
+        uniq, inv = np.unique(key, return_inverse=True)
+        table = np.array([_masses(int(u % span) - 1, *g.params[int(u // span)]) for u in uniq])
+        return table[inv.reshape(up.shape)].transpose(0, 2, 1)
 
-        D = masses(n_up)
-        pc = cn.wave_p
-        if pc > 0 and n_wave is not None:
-            D = (1.0 - pc) * D + pc * masses(n_up - n_wave)
-        pf = cn.window_p
-        if pf > 0:
-            met = D[1:].sum(axis=0)
-            D = np.concatenate([D[:1] + pf * met, D[1:] * (1.0 - pf)])
-        return D
+    def _distributions(self, g: _Rungs, counts: dict[str, np.ndarray],
+                       waves: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """(D, up) of a rung group: D[r, l, col] = P(exactly l thresholds met), computed
+        without cancellation, and the up counts. Windows that take the whole node down
+        fold into level 0; (4b) a wave rollout's bad change is a mixture: with
+        probability pc the first wave's replicas are down."""
+        up = np.stack([counts[n] for n in g.nodes])
+        rows = np.arange(len(g.nodes))
+        D = self._mass_matrix(g, rows, up)
+        mixed = [r for r, n in enumerate(g.nodes) if g.pc[r] > 0 and n in waves]
+        if mixed:
+            sel = np.array(mixed, dtype=np.int64)
+            after = up[sel] - np.stack([waves[g.nodes[r]] for r in mixed])
+            pc = g.pc[sel][:, None, None]
+            D[sel] = (1.0 - pc) * D[sel] + pc * self._mass_matrix(g, sel, after)
+        if (g.pf > 0).any():
+            pf = g.pf[:, None]
+            met = D[:, 1:].sum(axis=1)
+            D = np.concatenate([(D[:, 0] + pf * met)[:, None], D[:, 1:] * (1.0 - pf)[:, :, None]],
+                               axis=1)
+        return D, up
 
     def _free_products(self, masks: list[int], log_p: np.ndarray, zero: np.ndarray
                        ) -> tuple[np.ndarray, np.ndarray]:
@@ -271,6 +321,7 @@ class ExactEngine(ClosureDiagrams):
         acc_parts = np.zeros((len(parts), 2))
         others = [nid for nid, cn in self.c.nodes.items()
                   if cn.role is not Role.SOURCE and nid not in self.vars]
+        groups = self._rung_groups()
         for start in range(0, C, step):
             sl = idx[start:start + step]
             w = cols.weights[sl]
@@ -281,25 +332,24 @@ class ExactEngine(ClosureDiagrams):
             for p in range(self.n_sel):
                 hp[p] = profile[sl] == p  # type: ignore[index]
                 lp[p] = 1.0 - hp[p]
-            dists: dict[str, np.ndarray] = {}
+            dists: list[tuple[np.ndarray, np.ndarray]] = []
             log_p = np.zeros((n_atoms, c))  # log P(own event), 0 where it is impossible
             zero = np.zeros((n_atoms, c))  # 1 where the own event is impossible
             with np.errstate(invalid="ignore", divide="ignore"):
-                for nid, var in self.vars.items():
-                    D = self._level_distribution(nid, counts[nid], waves.get(nid))
-                    dists[nid] = D
-                    surv = np.cumsum(D[::-1], axis=0)[::-1]  # surv[l] = P(L >= l)
-                    for i in range(1, len(var.thresholds) + 1):
-                        lvl = var.first_level + i - 1
-                        denom = surv[i - 1]
+                for g in groups:
+                    D, up = self._distributions(g, counts, waves)
+                    dists.append((D, up))
+                    surv = np.cumsum(D[:, ::-1], axis=1)[:, ::-1]  # surv[l] = P(L >= l)
+                    for i in range(1, g.m + 1):
+                        lvl = g.first + i - 1
+                        denom = surv[:, i - 1]
                         ok = denom > 0
                         safe = np.where(ok, denom, 1.0)
-                        hp[lvl] = np.where(ok, surv[i] / safe, 0.0)
-                        lp[lvl] = np.where(ok, D[i - 1] / safe, 1.0)
-                    a = self.atom_index[nid]
-                    impossible = D[0] >= 1.0
-                    zero[a] = impossible
-                    log_p[a] = np.where(impossible, 0.0, np.log1p(-np.minimum(D[0], 1.0)))
+                        hp[lvl] = np.where(ok, surv[:, i] / safe, 0.0)
+                        lp[lvl] = np.where(ok, D[:, i - 1] / safe, 1.0)
+                    impossible = D[:, 0] >= 1.0
+                    zero[g.atoms] = impossible
+                    log_p[g.atoms] = np.where(impossible, 0.0, np.log1p(-np.minimum(D[:, 0], 1.0)))
             # the diagram: bottom-up P / Q, top-down reach from the system's diagram
             PQ = np.zeros((n_nodes, 2 * c))
             PQ[0, c:] = 1.0
@@ -337,50 +387,79 @@ class ExactEngine(ClosureDiagrams):
             ps, qs = P[sys_k] @ w, Q[sys_k] @ w
             for nid in others:  # no threshold here: its state does not matter
                 acc.cond[nid] += [ps, qs, ps, qs]
-            for nid, var in self.vars.items():
-                a = self.atom_index[nid]
-                if sys_free >> a & 1:
-                    up_ok = counts[nid] >= var.thresholds[0]
-                    rest_log = f_log[sys_k] - log_p[a]
-                    alive = up_ok & (f_zero[sys_k] - zero[a] <= 0)
+            sys_log, sys_zero = f_log[sys_k], f_zero[sys_k]
+            sys_free_atoms = self._masks([sys_free])[0]
+            for g, (D, up) in zip(groups, dists):
+                free = sys_free_atoms[g.atoms]
+                rows = np.flatnonzero(free)
+                if rows.size:  # its own events multiply the rest: drop them, or all down
+                    atoms = g.atoms[rows]
+                    up_ok = up[rows] >= g.thresholds[rows, 0][:, None]
+                    rest_log = sys_log[None, :] - log_p[atoms]
+                    alive = up_ok & (sys_zero[None, :] - zero[atoms] <= 0)
                     pr = np.where(alive, np.exp(rest_log), 0.0)
                     qr = np.where(alive, -np.expm1(rest_log), 1.0)
                     pbs, qbs = pb[sys_k], qb[sys_k]
-                    acc.cond[nid] += [(pr * pbs) @ w, (qr + qbs - qr * qbs) @ w, 0.0, w.sum()]
-                elif nid in inside:
-                    acc.cond[nid] += self._swap(var, dists[nid], counts[nid], exits[nid],
-                                                by_level[var.first_level], PQ, reach,
-                                                pf[sys_k], qf[sys_k], w)
-                else:
-                    acc.cond[nid] += [P[sys_k] @ w, Q[sys_k] @ w, P[sys_k] @ w, Q[sys_k] @ w]
+                    p_up, q_up = (pr * pbs) @ w, (qr + qbs - qr * qbs) @ w
+                    for r, pu, qu in zip(rows.tolist(), p_up.tolist(), q_up.tolist()):
+                        acc.cond[g.nodes[r]] += [pu, qu, 0.0, ws]
+                rows = np.array([r for r, n in enumerate(g.nodes)
+                                 if not free[r] and n in inside], dtype=np.int64)
+                if rows.size:
+                    self._swaps(g, rows, D, up, exits, by_level, PQ, reach, pf[sys_k],
+                                qf[sys_k], w, acc)
+                for r, nid in enumerate(g.nodes):
+                    if not free[r] and nid not in inside:
+                        acc.cond[nid] += [ps, qs, ps, qs]
         for k, nid in enumerate(names):
             acc.parts[nid] += acc_parts[k]
         acc.parts[None] += acc_parts[sys_k]
 
-    def _swap(self, var, D, n_up, exits, entries, PQ, reach, pf, qf, w):  # type: ignore[no-untyped-def]
-        """Weighted P/Q of the system with this node all up, then all down (one chunk).
+    def _swaps(self, g, rows, D, up, exits, by_level, PQ, reach, pf, qf, w, acc):  # type: ignore[no-untyped-def]  # noqa: PLR0913
+        """Weighted P/Q of the system with each node of ``rows`` all up, then all down
+        (one chunk of columns).
 
-        Paths through the node's ladder enter at its first threshold; replacing the
-        distribution there changes the system by reach x (new - old) x exit values.
+        Paths through a node's ladder enter at its first threshold; replacing the
+        distribution there changes the system by reach x (new - old) x exit values:
+        with S[l] = sum over entries e of reach(e) x PQ(exit of e after l rungs),
+        the system becomes base + sum_l S[l] x (new[l] - old[l]).
         """
         c = len(w)
+        m = g.m
         base = PQ[self.system.diagram]
-        up_level = np.searchsorted(np.array(var.thresholds), n_up, side="right")
-        d_up = np.zeros_like(D)
-        d_up[up_level, np.arange(c)] = 1.0
-        d_down = np.zeros_like(D)
-        d_down[0] = 1.0
-        vals = PQ[exits]  # (E, m+1, 2c)
-        r2 = np.concatenate([reach[entries], reach[entries]], axis=1)  # (E, 2c)
-        out = []
-        for target in (d_up, d_down):
-            delta = target - D
-            change = np.einsum("elc,lc->ec", vals, np.concatenate([delta, delta], axis=1))
-            pq = base + (r2 * change).sum(axis=0)
-            pb = np.minimum(np.maximum(pq[:c], 0.0), 1.0)
-            qb = np.minimum(np.maximum(pq[c:], 0.0), 1.0)
-            out.extend([(pf * pb) @ w, (qf + qb - qf * qb) @ w])
-        return out
+        budget = max(1, (1 << 22) // max(1, (m + 1) * 2 * c))  # entries per block
+        block: list[int] = []
+        size = 0
+        for r in [*rows.tolist(), None]:
+            n_e = 0 if r is None else len(exits[g.nodes[r]])
+            if block and (r is None or size + n_e > budget):
+                sel = np.array(block, dtype=np.int64)
+                ex = [exits[g.nodes[b]] for b in block]
+                lens = np.array([len(e) for e in ex], dtype=np.int64)
+                all_ex = np.concatenate(ex)
+                entries = np.concatenate([by_level[int(g.first[b])] for b in block])
+                r2 = reach[entries]
+                S = PQ[all_ex] * np.concatenate([r2, r2], axis=1)[:, None, :]
+                S = np.add.reduceat(S, np.concatenate([[0], np.cumsum(lens)[:-1]]), axis=0)
+                old = D[sel]
+                level = (up[sel][:, None, :] >= g.thresholds[sel][:, :, None]).sum(axis=1)
+                d_up = (np.arange(m + 1)[None, :, None] == level[:, None, :]).astype(float)
+                d_down = np.zeros_like(old)
+                d_down[:, 0] = 1.0
+                out = []
+                for target in (d_up, d_down):
+                    delta = target - old
+                    pq = base[None, :] + np.einsum("glc,glc->gc", S,
+                                                   np.concatenate([delta, delta], axis=2))
+                    pb = np.minimum(np.maximum(pq[:, :c], 0.0), 1.0)
+                    qb = np.minimum(np.maximum(pq[:, c:], 0.0), 1.0)
+                    out += [(pf * pb) @ w, (qf + qb - qf * qb) @ w]
+                for i, b in enumerate(block):
+                    acc.cond[g.nodes[b]] += [out[0][i], out[1][i], out[2][i], out[3][i]]
+                block, size = [], 0
+            if r is not None:
+                block.append(r)
+                size += n_e
 
     @staticmethod
     def _container_conditionals(x, a, q_x, cols, sys_pq, w, C, p_sys, q_sys):  # type: ignore[no-untyped-def]
@@ -441,9 +520,13 @@ class _Acc:
         for nid, acc in self.cond.items():
             p_up, q_up, p_down, q_down = (float(x) for x in acc)
             # the update cancels a term of order 1: below 1e-14 what is left is rounding
+            # (Q, summed from failing paths, keeps the digits near 0; near 1 it is P's
+            # complement, so it is 1 exactly where P is)
             p_up = 0.0 if p_up < 1e-14 else min(p_up, 1.0)
             p_down = 0.0 if p_down < 1e-14 else min(p_down, 1.0)
-            conditional[nid] = (p_up, min(max(q_up, 0.0), 1.0), p_down, min(max(q_down, 0.0), 1.0))
+            q_up = 1.0 if p_up == 0.0 else min(max(q_up, 0.0), 1.0)
+            q_down = 1.0 if p_down == 0.0 else min(max(q_down, 0.0), 1.0)
+            conditional[nid] = (p_up, q_up, p_down, q_down)
         C = cols.n
         sys_pq = np.concatenate([self.sys_all[0], self.sys_all[1]])
         for x, cc in c.containers.items():

@@ -578,7 +578,10 @@ class ExactEngine(ClosureDiagrams):
             # the update cancels a term of order 1: below 1e-14 what is left is rounding
             p_up = 0.0 if p_up < 1e-14 else min(p_up, 1.0)
             p_down = 0.0 if p_down < 1e-14 else min(p_down, 1.0)
-            cond[x] = (p_up, min(max(q_up, 0.0), 1.0), p_down, min(max(q_down, 0.0), 1.0))
+            # Q near 1 is P's complement: 1 exactly where P is 0
+            q_up = 1.0 if p_up == 0.0 else min(max(q_up, 0.0), 1.0)
+            q_down = 1.0 if p_down == 0.0 else min(max(q_down, 0.0), 1.0)
+            cond[x] = (p_up, q_up, p_down, q_down)
         res.conditional = cond
         return res
 

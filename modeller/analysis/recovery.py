@@ -76,7 +76,7 @@ from .compiled import Compiled, compile_design
 from .report import FailureScenario, ResilienceRow, ResilienceSummary
 from .structure import evaluate
 
-CHUNK_CELLS = 1 << 20  # node x disruption states evaluated at once
+CHUNK_CELLS = 1 << 22  # node x disruption states evaluated at once (int32 up counts: 16 MB)
 CELL_BUDGET = 40_000_000  # node x disruption states in all (a 6,000-part chain)
 
 MINUTES_PER_MONTH = 43_830.0  # 365.25 x 24 x 60 / 12
@@ -192,26 +192,37 @@ def _serve_states(compiled: Compiled, cols: list[Disruption], up: Mapping[str, n
     m = len(cols)
     known = {j: by_down[d.container] for j, d in enumerate(cols)
              if d.container is not None and d.container in by_down}
-    rest = [j for j in range(m) if j not in known]
+    rest = np.array([j for j in range(m) if j not in known], dtype=np.int64)
+    if not known:  # every column evaluated: no copy
+        profile = np.zeros(m, dtype=np.int64)
+        at = [j for j in range(m) if cols[j].container is not None]
+        if at:
+            profile[at] = compiled.profile_index(_downs(compiled, cols, at), len(at))
+        return evaluate(compiled, up, m=m, profile=profile if at else None).serves
     serves = {nid: np.ones(m, dtype=bool) for nid in compiled.nodes}
     for j, f in known.items():
         for nid in (*f.nodes_down, *f.clients_down):
             if nid in serves:
                 serves[nid][j] = False
-    if not rest:
+    if not rest.size:
         return serves
     profile = np.zeros(len(rest), dtype=np.int64)
-    at = [k for k, j in enumerate(rest) if cols[j].container is not None]
+    at = [k for k, j in enumerate(rest.tolist()) if cols[j].container is not None]
     if at:
-        container_up = {c: np.ones(len(at), dtype=bool) for c in compiled.containers}
-        for i, k in enumerate(at):
-            container_up[cols[rest[k]].container][i] = False  # type: ignore[index]
-        profile[at] = compiled.profile_index(container_up, len(at))
+        profile[at] = compiled.profile_index(_downs(compiled, cols, rest[at].tolist()), len(at))
     sub = {nid: a[rest] for nid, a in up.items()}
     ev = evaluate(compiled, sub, m=len(rest), profile=profile).serves
     for nid, a in ev.items():
         serves[nid][rest] = a
     return serves
+
+
+def _downs(compiled: Compiled, cols: list[Disruption], at: list[int]) -> dict[str, np.ndarray]:
+    """Container up states of the columns ``at`` (each loses its own container)."""
+    container_up = {c: np.ones(len(at), dtype=bool) for c in compiled.containers}
+    for i, j in enumerate(at):
+        container_up[cols[j].container][i] = False  # type: ignore[index]
+    return container_up
 
 
 def _reachable(compiled: Compiled, served: Mapping[str, bool]) -> set[str]:
@@ -334,7 +345,7 @@ def recovery(design: Design, compiled: Compiled | None = None,
     for start in range(0, len(cols), step):
         chunk = cols[start:start + step]
         m = len(chunk)
-        up = {nid: np.full(m, cn.replicas, dtype=np.int64) for nid, cn in compiled.nodes.items()}
+        up = {nid: np.full(m, cn.replicas, dtype=np.int32) for nid, cn in compiled.nodes.items()}
         for j, d in enumerate(chunk):
             for nid, idx in d.lost.items():
                 if nid in up:

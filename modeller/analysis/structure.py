@@ -113,11 +113,12 @@ def node_serves(cn: CNode, compiled: Compiled, serves: Mapping[str, np.ndarray],
         k = compiled.k_table(cn.id)[profile]
         if cn.role is Role.ROUTER:
             load = compiled.pool_load_table(cn.id)[profile]
-    own = own_ok(cn, raw_up[cn.id], window, k)
-    m = own.shape[0]
+    own = own_ok(cn, raw_up[cn.id], window, k)  # a fresh array: safe to narrow in place
     if cn.role is Role.ROUTER:
-        return own & pool_ok(cn, compiled, serves, raw_up, m, load)
-    return own & deps_ok(cn, serves, m)
+        return own & pool_ok(cn, compiled, serves, raw_up, own.shape[0], load)
+    for d in cn.deps:  # deps_ok, without its all-true start
+        own &= serves[d]
+    return own
 
 
 def _state_count(arrays: Iterable[np.ndarray]) -> int | None:
