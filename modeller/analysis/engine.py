@@ -90,24 +90,30 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult,
         base_over = _outside(np.flatnonzero(over0), ev_cap)
         base_hot = _outside(np.flatnonzero(hot0), ev_cap)
         base_moved = _outside(np.flatnonzero(over0 | hot0 | moved0), ev_cap)
-        down_t, cdown_t = np.ascontiguousarray(down.T), np.ascontiguousarray(cdown.T)
-        over_t, hot_t = np.ascontiguousarray(over.T), np.ascontiguousarray(hot.T)
-        moved_t, util_t = np.ascontiguousarray((moved | hot | over).T), np.ascontiguousarray(util.T)
+        # each column's positions, split from one nonzero() per matrix (not m masks)
+        down_j, cdown_j = _per_column(down, ev_comp), _per_column(cdown, ev_cli)
+        over_j, hot_j = _per_column(over, ev_cap), _per_column(hot, ev_cap)
+        moved_m = moved | hot | over
+        moved_j, util_j = _per_column(moved_m, ev_cap), _per_column(moved_m, util)
+        moved_0 = dict(zip(names[base_moved].tolist(), util0_a[base_moved].tolist()))
         for j, col in enumerate(chunk.columns):
             x = col.lost
             cond = exact.conditional.get(x)
             p_down, q_down = (cond[2], cond[3]) if cond else (exact.p_sys, exact.q_sys)
-            mv = np.concatenate((base_moved, ev_cap[moved_t[j]]))
-            vals = np.concatenate((util0_a[base_moved], util_t[j][moved_t[j]]))
-            order = np.argsort(mv, kind="stable") if mv.size else mv
+            if moved_j[j].size:
+                mv = np.concatenate((base_moved, moved_j[j]))
+                vals = np.concatenate((util0_a[base_moved], util_j[j]))
+                order = np.argsort(mv, kind="stable")
+                loads = dict(zip(names[mv[order]].tolist(), vals[order].tolist()))
+            else:
+                loads = dict(moved_0)
             found[(x, col.what)] = FailureScenario(
                 x, design.nodes[x].kind,
-                [compiled.clients[i] for i in _merged(base_cdown, ev_cli[cdown_t[j]])],
-                comp_arr[_merged(base_down, ev_comp[down_t[j]])].tolist(),
-                [cap_ids[i] for i in _merged(base_over, ev_cap[over_t[j]])],
-                dict(zip(names[mv[order]].tolist(), vals[order].tolist())),
-                p_down, q_down,
-                hot=[cap_ids[i] for i in _merged(base_hot, ev_cap[hot_t[j]])])
+                [compiled.clients[i] for i in _merged(base_cdown, cdown_j[j])],
+                comp_arr[_merged(base_down, down_j[j])].tolist(),
+                [cap_ids[i] for i in _merged(base_over, over_j[j])],
+                loads, p_down, q_down,
+                hot=[cap_ids[i] for i in _merged(base_hot, hot_j[j])])
     return [found[(c.lost, c.what)] for c in columns if (c.lost, c.what) in found]
 
 
@@ -130,6 +136,15 @@ def _outside(positions: np.ndarray, evaluated: np.ndarray) -> np.ndarray:
     """The nominal figures' positions that a chunk did not evaluate (they hold in each
     of its columns)."""
     return positions[~np.isin(positions, evaluated)] if evaluated.size else positions
+
+
+def _per_column(mask: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
+    """For a (rows, columns) mask: per column, ``values`` of its true rows (in row
+    order); ``values`` is indexed by row (1-D) or by (row, column) (2-D)."""
+    m = mask.shape[1]
+    cols, rows = np.nonzero(mask.T)  # column-major: each column's rows in order
+    picked = values[rows] if values.ndim == 1 else values[rows, cols]
+    return np.split(picked, np.cumsum(np.bincount(cols, minlength=m))[:-1])
 
 
 def _merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -20,6 +20,10 @@ FORMAT = "modeller.design"
 VERSION = 1
 
 
+
+# values a copy may share (immutable): the design copy for every analysis skips deepcopy
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
 @dataclass
 class Node:
     """One box on the canvas: a component (with replicas) or a container."""
@@ -186,7 +190,8 @@ class Node:
         new = self.__class__.__new__(self.__class__)
         memo[id(self)] = new
         for key, value in self.__dict__.items():
-            new.__dict__[key] = value if key == "_settings" else copy.deepcopy(value, memo)
+            new.__dict__[key] = value if key == "_settings" or type(value) in _ATOMIC \
+                else copy.deepcopy(value, memo)
         return new
 
 
@@ -210,7 +215,10 @@ class Link:
         return (self.source, self.target)
 
     def copy(self) -> Link:
-        return copy.deepcopy(self)
+        new = self.__class__.__new__(self.__class__)
+        new.__dict__.update({k: v if type(v) in _ATOMIC else copy.deepcopy(v)
+                             for k, v in self.__dict__.items()})
+        return new
 
 
 @dataclass
