@@ -72,6 +72,7 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult,
         warnings.append(_left_out("failure scenarios", columns, selected, ss, listed))
     names = np.array(cap_ids, dtype=object)
     comp_arr = np.array(comp, dtype=object)
+    client_arr = np.array(compiled.clients, dtype=object)
     found: dict[tuple[str, str], FailureScenario] = {}
     for chunk in ss.chunks(selected):
         m = len(chunk.columns)
@@ -90,9 +91,10 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult,
         base_over = _outside(np.flatnonzero(over0), ev_cap)
         base_hot = _outside(np.flatnonzero(hot0), ev_cap)
         base_moved = _outside(np.flatnonzero(over0 | hot0 | moved0), ev_cap)
-        # each column's positions, split from one nonzero() per matrix (not m masks)
-        down_j, cdown_j = _per_column(down, ev_comp), _per_column(cdown, ev_cli)
-        over_j, hot_j = _per_column(over, ev_cap), _per_column(hot, ev_cap)
+        # each column's names, from one nonzero() per matrix (not m masks)
+        down_j = _named(down, ev_comp, base_down, comp_arr)
+        cdown_j = _named(cdown, ev_cli, base_cdown, client_arr)
+        over_j, hot_j = _named(over, ev_cap, base_over, names), _named(hot, ev_cap, base_hot, names)
         moved_m = moved | hot | over
         moved_j, util_j = _per_column(moved_m, ev_cap), _per_column(moved_m, util)
         moved_0 = dict(zip(names[base_moved].tolist(), util0_a[base_moved].tolist()))
@@ -108,12 +110,8 @@ def _failure_scenarios(design: Design, compiled: Compiled, exact: ExactResult,
             else:
                 loads = dict(moved_0)
             found[(x, col.what)] = FailureScenario(
-                x, design.nodes[x].kind,
-                [compiled.clients[i] for i in _merged(base_cdown, cdown_j[j])],
-                comp_arr[_merged(base_down, down_j[j])].tolist(),
-                [cap_ids[i] for i in _merged(base_over, over_j[j])],
-                loads, p_down, q_down,
-                hot=[cap_ids[i] for i in _merged(base_hot, hot_j[j])])
+                x, design.nodes[x].kind, cdown_j[j], down_j[j], over_j[j], loads, p_down,
+                q_down, hot=hot_j[j])
     return [found[(c.lost, c.what)] for c in columns if (c.lost, c.what) in found]
 
 
@@ -145,6 +143,21 @@ def _per_column(mask: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
     cols, rows = np.nonzero(mask.T)  # column-major: each column's rows in order
     picked = values[rows] if values.ndim == 1 else values[rows, cols]
     return np.split(picked, np.cumsum(np.bincount(cols, minlength=m))[:-1])
+
+
+def _named(mask: np.ndarray, values: np.ndarray, base: np.ndarray, names: np.ndarray
+           ) -> list[list[str]]:
+    """Per column of a (rows, columns) mask: the names of ``base`` (positions true in
+    every column) and of ``values`` at its true rows, in position order. Without a base
+    the names are gathered once and each column is a slice of that one list."""
+    m = mask.shape[1]
+    cols, rows = np.nonzero(mask.T)  # column-major: each column's rows in order
+    ends = np.cumsum(np.bincount(cols, minlength=m)).tolist()
+    picked = values[rows]
+    if not base.size:
+        flat = names[picked].tolist()
+        return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+    return [names[_merged(base, part)].tolist() for part in np.split(picked, ends[:-1])]
 
 
 def _merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
