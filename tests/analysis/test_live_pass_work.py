@@ -82,3 +82,38 @@ def test_a_part_everything_needs_leaves_nothing_when_down() -> None:
     for nid in ("lb", "web", "app", "db", "eu-west-1"):
         _, _, p_down, q_down = res.conditional[nid]
         assert p_down == 0.0 and q_down == 1.0, nid
+
+
+def test_the_collector_pause_always_ends() -> None:
+    """analyze() pauses Python's cyclic collector while it runs and resumes it after,
+    also when it raises; a caller that paused it itself keeps it paused."""
+    import gc
+
+    from modeller.model import Design, DesignError, Link, Node
+
+    seen: list[bool] = []
+    design = tier_chain(26)
+    original = exact_availability
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    import modeller.analysis.engine as engine
+    engine.exact_availability, saved = spy, engine.exact_availability
+    try:
+        analyze(design, simulation_years=0, sweeps=False)
+    finally:
+        engine.exact_availability = saved
+    assert seen == [False] and gc.isenabled()
+    cyclic = Design("cycle", [Node("users", "client"), Node("a", "service"), Node("b", "service")],
+                    [Link("users", "a"), Link("a", "b"), Link("b", "a")])
+    with pytest.raises(DesignError):
+        analyze(cyclic, simulation_years=0, sweeps=False)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        analyze(design, simulation_years=0, sweeps=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
