@@ -298,6 +298,9 @@ def test_a_node_and_a_region_fail_too(window, qtbot, fi):
     assert fi.overlay.text().splitlines()[:3] == [
         "Service Storefront down → drops: Shoppers", "Also down: Application LB", "Overloaded: none"]
     assert "P(system | down) = 0 %" in fi.overlay.text()
+    # the overlay shows the whole node down; its recovery row says it is one replica lost
+    assert fi.overlay.text().splitlines()[-1] == \
+        "Recovery: hardware, one replica lost: RTO 0 s, RPO 0 s"
 
     report = open_example(window, qtbot, "two-regions")
     assert fi.active and fi.failed_id is None  # a new design: the mode stays, the scenario goes

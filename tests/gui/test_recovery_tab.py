@@ -64,7 +64,9 @@ def test_click_fails_the_target_and_the_overlay_states_rto_rpo(window, qtbot):
     dns = next(i for i, r in enumerate(view.rows) if r.target == "dns" and r.disruption == "hardware")
     view.click_row(dns)
     assert window.failit.failed_id == "dns"
-    assert "hardware RTO 1 h 0 min, RPO 0 s (policy MISSED)" in window.failit.overlay.text()
+    # the overlay shows the node down; its row says which disruption it is
+    assert "Recovery: hardware, one replica lost: RTO 1 h 0 min, RPO 0 s (policy MISSED)" in \
+        window.failit.overlay.text()
 
 
 def test_screenshot_recovery_tab(window, qtbot):

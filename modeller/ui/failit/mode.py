@@ -139,10 +139,15 @@ def outcome_text(design: Design, scenario: Any) -> str:
     return words[2:]  # "✘ ", "⚠ ", "✔ "
 
 
+ROW_WORDS = {"hardware": "one replica lost", "software": "a bad change"}
+
+
 def recovery_line(report: Any, target: str) -> str:
     """(4b) RTO and RPO of what was failed, from ``report.resilience_for(target)``: a zone
     or region its one row, a node its hardware (one replica) and software (bad change)
-    rows: "Recovery: hardware RTO 0 s, RPO 0 s (policy met) · software …"; "" without."""
+    rows, each saying what it is (the overlay shows the whole node down, the hardware row
+    is one replica lost): "Recovery: hardware, one replica lost: RTO 0 s, RPO 0 s (policy
+    met) · software, a bad change: …"; "" without."""
     from ...export.resilience import fmt_rpo, fmt_rto
 
     rows_for = getattr(report, "resilience_for", None)
@@ -151,7 +156,9 @@ def recovery_line(report: Any, target: str) -> str:
     for r in rows:
         met = "" if r.meets_policy is None else (" (policy met)" if r.meets_policy
                                                   else " (policy MISSED)")
-        parts.append(f"{r.disruption} RTO {fmt_rto(r.rto_minutes)}, RPO {fmt_rpo(r.rpo_seconds)}{met}")
+        what = ROW_WORDS.get(r.disruption)
+        head = f"{r.disruption}, {what}:" if what else r.disruption
+        parts.append(f"{head} RTO {fmt_rto(r.rto_minutes)}, RPO {fmt_rpo(r.rpo_seconds)}{met}")
     return ("Recovery: " + " · ".join(parts)) if parts else ""
 
 
