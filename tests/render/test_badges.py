@@ -45,3 +45,23 @@ def test_without_own_figure_the_report_still_shows_serves():
     report = SimpleNamespace(nodes={"web": _res(0.995)}, clients={})
     [serves] = node_badges(DESIGN, report)["web"]
     assert serves.label == "serves" and serves.level == WARN  # within 10x of the 99.9 % budget
+
+
+def test_dimming_badges_repaints_without_laying_out_again(qapp, monkeypatch):  # noqa: ANN001
+    """Every edit dims every box's badges until the new report lands: a pure stale flip
+    keeps the layout (300 boxes re-fitted their text on each edit before)."""
+    from modeller.render.badges import Badge
+    from modeller.render.items.container import ContainerItem
+    from modeller.render.items.node import NodeItem
+
+    for item in (NodeItem("web"), ContainerItem("z")):
+        badges = [Badge("own 99.990 %", GOOD, label="own")]
+        item.set_badges(badges)
+        laid: list[int] = []
+        monkeypatch.setattr(item, "_layout", lambda laid=laid: laid.append(1))
+        item.set_badges(list(badges), stale=True)
+        assert item.stale and laid == []
+        item.set_badges(list(badges), stale=False)
+        assert not item.stale and laid == []
+        item.set_badges([Badge("own 99.000 %", WARN, label="own")], stale=False)
+        assert laid == [1] and item.badges[0].level == WARN

@@ -74,7 +74,10 @@ class ContainerItem(CornerGripsMixin, FailStateMixin, QGraphicsItem):
         self._layout()
 
     def set_badges(self, badges: list[Badge], stale: bool = False) -> None:
-        if badges == self.badges and stale == self.stale:
+        if badges == self.badges:
+            if stale != self.stale:  # only dimmed or undimmed: same layout, repaint
+                self.stale = stale
+                self.update()
             return
         self.badges, self.stale = list(badges), stale
         self._layout()
