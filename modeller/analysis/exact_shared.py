@@ -70,8 +70,8 @@ class ClosureDiagrams:
         visited last-first, so siblings keep their order): a node's variables sit just
         above those of what it needs. Serve conditions are built callees first, so a new
         condition only adds nodes above the diagrams it combines (a tier chain's
-        "target AND the rest of the chain" is O(1), not a walk of the rest: 250k apply
-        calls -> 4k at 500 nodes)."""
+        "target AND the rest of the chain" is O(1), not a walk of the rest: at 501 parts
+        399,298 apply calls and 199,202 diagram nodes became 4,084 and 1,298)."""
         order: list[str] = []
         seen: set[str] = set()
         children = {nid: (cn.deps + cn.pool)[::-1] for nid, cn in self.c.nodes.items()}
