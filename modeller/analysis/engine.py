@@ -139,13 +139,19 @@ def _outside(positions: np.ndarray, evaluated: np.ndarray) -> np.ndarray:
     return positions[~np.isin(positions, evaluated)] if evaluated.size else positions
 
 
-def _per_column(mask: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
-    """For a (rows, columns) mask: per column, ``values`` of its true rows (in row
-    order); ``values`` is indexed by row (1-D) or by (row, column) (2-D)."""
-    m = mask.shape[1]
+def _picked(mask: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """For a (rows, columns) mask: ``values`` at its true cells, column after column
+    (rows in order within each), and where each column's run ends. ``values`` is
+    indexed by row (1-D) or by (row, column) (2-D)."""
     cols, rows = np.nonzero(mask.T)  # column-major: each column's rows in order
     picked = values[rows] if values.ndim == 1 else values[rows, cols]
-    return np.split(picked, np.cumsum(np.bincount(cols, minlength=m))[:-1])
+    return picked, np.cumsum(np.bincount(cols, minlength=mask.shape[1])).tolist()
+
+
+def _per_column(mask: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
+    """Per column of a (rows, columns) mask: ``values`` of its true rows, in row order."""
+    picked, ends = _picked(mask, values)
+    return np.split(picked, ends[:-1])
 
 
 def _named(mask: np.ndarray, values: np.ndarray, base: np.ndarray, names: np.ndarray
@@ -153,10 +159,7 @@ def _named(mask: np.ndarray, values: np.ndarray, base: np.ndarray, names: np.nda
     """Per column of a (rows, columns) mask: the names of ``base`` (positions true in
     every column) and of ``values`` at its true rows, in position order. Without a base
     the names are gathered once and each column is a slice of that one list."""
-    m = mask.shape[1]
-    cols, rows = np.nonzero(mask.T)  # column-major: each column's rows in order
-    ends = np.cumsum(np.bincount(cols, minlength=m)).tolist()
-    picked = values[rows]
+    picked, ends = _picked(mask, values)
     if not base.size:
         flat = names[picked].tolist()
         return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends)]

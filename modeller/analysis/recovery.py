@@ -192,37 +192,29 @@ def _serve_states(compiled: Compiled, cols: list[Disruption], up: Mapping[str, n
     m = len(cols)
     known = {j: by_down[d.container] for j, d in enumerate(cols)
              if d.container is not None and d.container in by_down}
-    rest = np.array([j for j in range(m) if j not in known], dtype=np.int64)
-    if not known:  # every column evaluated: no copy
-        profile = np.zeros(m, dtype=np.int64)
-        at = [j for j in range(m) if cols[j].container is not None]
-        if at:
-            profile[at] = compiled.profile_index(_downs(compiled, cols, at), len(at))
-        return evaluate(compiled, up, m=m, profile=profile if at else None).serves
-    serves = {nid: np.ones(m, dtype=bool) for nid in compiled.nodes}
+    rest = [j for j in range(m) if j not in known]
+    serves = {nid: np.ones(m, dtype=bool) for nid in compiled.nodes} if known else {}
     for j, f in known.items():
         for nid in (*f.nodes_down, *f.clients_down):
             if nid in serves:
                 serves[nid][j] = False
-    if not rest.size:
+    if not rest:
         return serves
     profile = np.zeros(len(rest), dtype=np.int64)
-    at = [k for k, j in enumerate(rest.tolist()) if cols[j].container is not None]
+    at = [k for k, j in enumerate(rest) if cols[j].container is not None]
     if at:
-        profile[at] = compiled.profile_index(_downs(compiled, cols, rest[at].tolist()), len(at))
-    sub = {nid: a[rest] for nid, a in up.items()}
-    ev = evaluate(compiled, sub, m=len(rest), profile=profile).serves
+        container_up = {c: np.ones(len(at), dtype=bool) for c in compiled.containers}
+        for i, k in enumerate(at):
+            container_up[cols[rest[k]].container][i] = False  # type: ignore[index]
+        profile[at] = compiled.profile_index(container_up, len(at))
+    if not known:  # every column evaluated here: no copy in or out
+        return evaluate(compiled, up, m=m, profile=profile if at else None).serves
+    idx = np.array(rest, dtype=np.int64)
+    ev = evaluate(compiled, {nid: a[idx] for nid, a in up.items()}, m=len(rest),
+                  profile=profile).serves
     for nid, a in ev.items():
-        serves[nid][rest] = a
+        serves[nid][idx] = a
     return serves
-
-
-def _downs(compiled: Compiled, cols: list[Disruption], at: list[int]) -> dict[str, np.ndarray]:
-    """Container up states of the columns ``at`` (each loses its own container)."""
-    container_up = {c: np.ones(len(at), dtype=bool) for c in compiled.containers}
-    for i, j in enumerate(at):
-        container_up[cols[j].container][i] = False  # type: ignore[index]
-    return container_up
 
 
 def _reachable(compiled: Compiled, served: Mapping[str, bool]) -> set[str]:

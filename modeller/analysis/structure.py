@@ -65,9 +65,12 @@ def own_ok(cn: CNode, raw_up: np.ndarray, window: np.ndarray | None = None,
     return ok
 
 
-def deps_ok(cn: CNode, serves: Mapping[str, np.ndarray], m: int) -> np.ndarray:
-    """Workers and clients: every required dependency serves."""
-    ok = np.ones(m, dtype=bool)
+def deps_ok(cn: CNode, serves: Mapping[str, np.ndarray], m: int,
+            out: np.ndarray | None = None) -> np.ndarray:
+    """Workers and clients: every required dependency serves. ``out`` (bool (M,), owned
+    by the caller): narrowed in place and returned — ``own & deps`` without a second
+    array."""
+    ok = np.ones(m, dtype=bool) if out is None else out
     for d in cn.deps:
         ok &= serves[d]
     return ok
@@ -116,9 +119,7 @@ def node_serves(cn: CNode, compiled: Compiled, serves: Mapping[str, np.ndarray],
     own = own_ok(cn, raw_up[cn.id], window, k)  # a fresh array: safe to narrow in place
     if cn.role is Role.ROUTER:
         return own & pool_ok(cn, compiled, serves, raw_up, own.shape[0], load)
-    for d in cn.deps:  # deps_ok, without its all-true start
-        own &= serves[d]
-    return own
+    return deps_ok(cn, serves, own.shape[0], out=own)
 
 
 def _state_count(arrays: Iterable[np.ndarray]) -> int | None:

@@ -24,6 +24,17 @@ VERSION = 1
 # values a copy may share (immutable): the design copy for every analysis skips deepcopy
 _ATOMIC = frozenset({str, int, float, bool, type(None)})
 
+
+def _copy_fields(obj: Any, memo: dict[int, Any], shared: tuple[str, ...] = ()) -> Any:
+    """A copy of a model object: immutable values and the ``shared`` fields kept, the
+    rest (lists, dicts) deep-copied."""
+    new = obj.__class__.__new__(obj.__class__)
+    memo[id(obj)] = new
+    for key, value in obj.__dict__.items():
+        new.__dict__[key] = value if key in shared or type(value) in _ATOMIC \
+            else copy.deepcopy(value, memo)
+    return new
+
 @dataclass
 class Node:
     """One box on the canvas: a component (with replicas) or a container."""
@@ -187,12 +198,7 @@ class Node:
     def __deepcopy__(self, memo: dict[int, Any]) -> Node:
         """Fields deep-copied; the design's settings (bound by :class:`Design` for the
         default MTTR) shared, not copied: a new design binds its own."""
-        new = self.__class__.__new__(self.__class__)
-        memo[id(self)] = new
-        for key, value in self.__dict__.items():
-            new.__dict__[key] = value if key == "_settings" or type(value) in _ATOMIC \
-                else copy.deepcopy(value, memo)
-        return new
+        return _copy_fields(self, memo, shared=("_settings",))
 
 
 @dataclass
@@ -215,10 +221,7 @@ class Link:
         return (self.source, self.target)
 
     def copy(self) -> Link:
-        new = self.__class__.__new__(self.__class__)
-        new.__dict__.update({k: v if type(v) in _ATOMIC else copy.deepcopy(v)
-                             for k, v in self.__dict__.items()})
-        return new
+        return _copy_fields(self, {})
 
 
 @dataclass

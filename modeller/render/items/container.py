@@ -73,15 +73,6 @@ class ContainerItem(CornerGripsMixin, FailStateMixin, QGraphicsItem):
         self.setZValue(-100 + depth)
         self._layout()
 
-    def set_badges(self, badges: list[Badge], stale: bool = False) -> None:
-        if badges == self.badges:
-            if stale != self.stale:  # only dimmed or undimmed: same layout, repaint
-                self.stale = stale
-                self.update()
-            return
-        self.badges, self.stale = list(badges), stale
-        self._layout()
-
     def on_shown_badges_changed(self) -> None:
         self._layout()
 

@@ -34,6 +34,7 @@ class FailStateMixin:
     w: float
     h: float
     badges: list[Badge]
+    stale: bool  # the badges are from an older revision (analysis running): drawn dimmed
     highlight: QColor | None
     state: str
     fail_badges: list[Badge] | None
@@ -61,6 +62,17 @@ class FailStateMixin:
         self.fail_badges = list(badges) if badges is not None else None
         opacity = style.UNAFFECTED_OPACITY if in_scenario and state == style.NORMAL else 1.0
         self.setOpacity(opacity)  # type: ignore[attr-defined]
+        self.on_shown_badges_changed()
+
+    def set_badges(self, badges: list[Badge], stale: bool = False) -> None:
+        """The report's badges; a change of ``stale`` alone (every edit dims every box until
+        the new report lands) only repaints: the layout stays."""
+        if badges == self.badges:
+            if stale != self.stale:
+                self.stale = stale
+                self.update()  # type: ignore[attr-defined]
+            return
+        self.badges, self.stale = list(badges), stale
         self.on_shown_badges_changed()
 
     def on_shown_badges_changed(self) -> None:

@@ -103,16 +103,6 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         self.setPos(x, y)
         self._layout()
 
-    def set_badges(self, badges: list[Badge], stale: bool = False) -> None:
-        if badges == self.badges:
-            if stale != self.stale:  # only dimmed or undimmed: same layout, repaint
-                self.stale = stale
-                self.update()
-            return
-        self.badges = list(badges)
-        self.stale = stale
-        self._layout()
-
     def _layout(self) -> None:
         """Fit the name (one or two lines), the subtitle and the badges into the box; every
         text that had to be cut goes whole into the tooltip."""
