@@ -214,6 +214,11 @@ class Report:
         return [r for r in self.resilience if r.target == target]
     cut_sets: list[CutSet] = field(default_factory=list)  # minimal, up to order 3
     cut_sets_summary: dict[str, Any] = field(default_factory=dict)  # complete, note, budget
+    # the live canvas's first, partial report (``analyze(..., preliminary=)``): only what
+    # the badges show is filled in; ``pending`` = clients whose SLO verdict needs the
+    # latency of the full pass. Never exported, never shown outside the canvas badges.
+    preliminary: bool = False
+    pending: list[str] = field(default_factory=list)
 
     def failure(self, down: str) -> FailureScenario | None:
         for f in self.failures:

@@ -289,8 +289,13 @@ class Design:
         return [lk for lk in self.links if lk.replicates]
 
     # -- observation -------------------------------------------------------
-    def subscribe(self, listener: Listener) -> None:
-        self._listeners.append(listener)
+    def subscribe(self, listener: Listener, first: bool = False) -> None:
+        """Call ``listener(design)`` after every change; ``first``: before the others
+        (the window starts the analysis's debounce before the canvas redraws)."""
+        if first:
+            self._listeners.insert(0, listener)
+        else:
+            self._listeners.append(listener)
 
     def unsubscribe(self, listener: Listener) -> None:
         if listener in self._listeners:

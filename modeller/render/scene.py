@@ -51,6 +51,7 @@ class DiagramScene(QGraphicsScene):
         self._route_cache: dict[tuple[str, str], tuple[tuple, object]] = {}
         self._badges: dict[str, list[Badge]] = {}
         self._report_revision: int | None = None
+        self._pending: set[str] = set()  # badges still from an older report (see apply_report)
         self._scenario: tuple[dict[str, str], dict[str, list[Badge]]] | None = None
         self.setBackgroundBrush(style.CANVAS_BG)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -66,6 +67,7 @@ class DiagramScene(QGraphicsScene):
         self._route_cache.clear()
         self._badges = {}
         self._report_revision = None
+        self._pending = set()
         self._scenario = None  # a scenario of another design means nothing here
         self.setSceneRect(QRectF())
 
@@ -111,7 +113,7 @@ class DiagramScene(QGraphicsScene):
                 item.sync(node, rect)
             else:
                 item.sync(node, rect, pool.get(nid, 0) if node.role is Role.ROUTER else 0)
-            item.set_badges(self._badges.get(nid, []), stale)
+            item.set_badges(self._badges.get(nid, []), stale or nid in self._pending)
         keys = {lk.key: lk for lk in d.links}
         for key in list(self._links):
             if key not in keys:
@@ -239,15 +241,26 @@ class DiagramScene(QGraphicsScene):
 
     # -- the analysis ------------------------------------------------------------
     def apply_report(self, report: object, revision: int) -> None:
-        """Show a fresh report's badges (the caller already dropped stale reports)."""
-        self._badges = node_badges(self.design, report)
+        """Show a fresh report's badges (the caller already dropped stale reports).
+
+        A preliminary report (``Report.preliminary``: the engine's first, badges-only
+        result) leaves its ``pending`` clients — those whose SLO verdict waits for the
+        latency — with the badges they had, still dimmed, until the full report."""
+        fresh = node_badges(self.design, report)
+        pending = set(getattr(report, "pending", ()) or ()) if getattr(report, "preliminary", False) \
+            else set()
+        for nid in pending:
+            if nid in self._boxes:
+                fresh[nid] = list(self._boxes[nid].badges)
+        self._badges, self._pending = fresh, pending
         self._report_revision = revision
         for nid, item in self._boxes.items():
-            item.set_badges(self._badges.get(nid, []), False)
+            item.set_badges(self._badges.get(nid, []), nid in pending)
 
     def clear_report(self) -> None:
         self._badges = {}
         self._report_revision = None
+        self._pending = set()
         for item in self._boxes.values():
             item.set_badges([], False)
 

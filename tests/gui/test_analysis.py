@@ -73,6 +73,52 @@ def test_an_edit_updates_badges_and_colours(window, qtbot):
     assert _figures(window.scene.badges("web"))[1].text == "util 80 %"
 
 
+TWO = {
+    "nodes": [
+        {"id": "users", "kind": "client", "x": 0, "y": 0, "demand_rps": 40,
+         "slo": {"availability": 0.999, "latency_ms_p99": 500}},
+        {"id": "partners", "kind": "client", "x": 0, "y": 200, "demand_rps": 40,
+         "slo": {"availability": 0.999}},
+        {"id": "web", "kind": "service", "x": 300, "y": 100, "availability": 0.999,
+         "capacity_rps": 100, "service_time_ms": 20},
+    ],
+    "links": [{"from": "users", "to": "web"}, {"from": "partners", "to": "web"}],
+}
+
+
+def test_the_badges_land_before_the_full_report(window, qtbot):
+    """The engine's preliminary result shows the edit's availability on the canvas
+    first; the banner stays "analysing…" and a client whose verdict needs the latency
+    keeps its old badge, dimmed, until the full report lands."""
+    load(window, TWO)
+    wait_report(qtbot, window)
+    seen: list[tuple] = []
+
+    def look(stage: str, revision: int) -> None:
+        sc = window.scene
+        seen.append((stage, revision, {n: sc.item_for(n).stale for n in ("web", "users", "partners")},
+                     {n: [b.text for b in _figures(sc.badges(n))] for n in ("web", "users", "partners")},
+                     window.banner.texts()["state"], window.banner.texts()["availability"]))
+
+    window.analysis.badgesReady.connect(lambda _r, rev: look("badges", rev))
+    window.analysis.reportReady.connect(lambda _r, rev: look("report", rev))
+    window.scene.select_ids(["web"])
+    window.properties.commit("availability", "99.5 %")
+    revision = window.editor.design.revision
+    wait_report(qtbot, window)
+    assert [(s[0], s[1]) for s in seen] == [("badges", revision), ("report", revision)]
+    _, _, stale, texts, state, banner = seen[0]
+    assert stale == {"web": False, "partners": False, "users": True}
+    assert texts["web"] == ["serves 99.50 % · 2.30 nines", "util 80 %"]
+    assert texts["partners"] == ["served 99.50 % · 2.30 nines"]
+    assert texts["users"] == ["served 99.90 % · 3.00 nines"]  # the old figure, dimmed
+    assert state == "analysing…" and banner == "99.90 % · 3.00 nines"  # the banner waits
+    _, _, stale, texts, _, _ = seen[1]
+    assert stale == {"web": False, "partners": False, "users": False}
+    assert texts["users"] == ["served 99.50 % · 2.30 nines"]
+    assert window.banner.texts()["availability"] == "99.50 % · 2.30 nines"
+
+
 def test_shown_numbers_match_the_engine_for_an_example(window, qtbot, examples_dir):
     assert window.open_file(str(examples_dir / "multi-az.arch.json"), ask=False)
     report = wait_report(qtbot, window)

@@ -467,6 +467,7 @@ def test_the_spread_checklist_wraps_long_names(window, qtbot):
     data["nodes"][3]["name"] = "a very long zone name that will not fit on one line of the panel"
     load(window, data)
     window.resize(1280, 800)
+    wait_report(qtbot, window)  # the report fills the panel's analysis lines: lay out after it
     window.scene.select_ids(["web"])
     QApplication.processEvents()
     panel = window.properties

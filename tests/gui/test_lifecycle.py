@@ -33,6 +33,10 @@ def edited(qtbot, tmp_path):  # noqa: ANN001, ANN201
     assert w.open_file(str(path), ask=False)
     w.editor.move({"web": (40.0, 0.0)})
     assert lock_path(path).exists() and not w.editor.undo_stack.isClean()
+    # the move's analysis lands first: a signal during a running analysis leaves at once
+    # (Lifecycle.end: hard exit), which these tests do not exercise
+    qtbot.waitUntil(lambda: not w.analysis.busy and w.analysis.last_revision == w.editor.design.revision,
+                    timeout=10000)
     return w, path
 
 

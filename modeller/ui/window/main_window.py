@@ -320,6 +320,7 @@ class MainWindow(QMainWindow):
         self.scene.message.connect(self.show_status)
         self.scene.nodeActivated.connect(self._focus_name)
         self.analysis.reportReady.connect(self._on_report)
+        self.analysis.badgesReady.connect(self._on_badges)
         self.analysis.failed.connect(self._on_analysis_failed)
         self.analysis.busyChanged.connect(self.banner.set_busy)
         self.palette.kindActivated.connect(self.add_at_centre)
@@ -333,7 +334,9 @@ class MainWindow(QMainWindow):
     def _watch(self, design: Design) -> None:
         if self._subscribed is not None:
             self._subscribed.unsubscribe(self._on_design_changed)
-        design.subscribe(self._on_design_changed)
+        # first: the analysis's debounce then runs while the canvas and panels redraw
+        # (the canvas's sync is 25-50 ms of a 300-node edit), not after them
+        design.subscribe(self._on_design_changed, first=True)
         self._subscribed = design
         self._update_counts()
 
@@ -362,6 +365,13 @@ class MainWindow(QMainWindow):
         item = self.scene.item_for(node_id)
         if item is not None:
             self.view.ensureVisible(item.sceneBoundingRect(), 40, 40)
+
+    def _on_badges(self, report: object, revision: int) -> None:
+        """The engine's first, badges-only result: shown and painted at once (the worker
+        waits for this paint before the rest of its pass); the banner and panels keep
+        the busy look until the full report."""
+        self.scene.apply_report(report, revision)
+        self.view.viewport().repaint()
 
     def _on_report(self, report: object, revision: int) -> None:
         self.scene.apply_report(report, revision)

@@ -5,10 +5,18 @@ Every design change restarts a short timer; when it fires, a copy of the design
 newer requests replace the one waiting, so only the newest edit is analysed
 next. A result whose revision is older than the design's is dropped. An engine
 error becomes a message, never a crash.
+
+Two results per analysis with the real engine: first ``badgesReady`` with the
+engine's preliminary report (exact availability and utilisation: what the canvas
+badges show, bit-for-bit the full report's), then ``reportReady`` with the full
+one. Between the two the worker waits (at most ``PAINT_WAIT_S``) until the UI
+thread has painted the badges, so the rest of the pass does not compete with that
+paint for the interpreter lock.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -20,17 +28,19 @@ from ...model import Design, DesignError
 
 AnalyzeFn = Callable[[Design], Any]
 UNAVAILABLE = "Analysis unavailable: the engine is not installed"
+PAINT_WAIT_S = 0.25  # the longest the worker waits for the UI to paint the first badges
 
 
-def default_analyze(design: Design) -> Any:
+def default_analyze(design: Design, preliminary: Callable[[Any], None] | None = None) -> Any:
     """The real engine's live pass (no simulation, no sweeps), imported lazily so the
-    editor works while the engine is missing."""
+    editor works while the engine is missing. ``preliminary`` gets the engine's first,
+    partial report (the badges) before the rest of the pass runs."""
     try:
         from ...analysis import analyze
     except ImportError as exc:
         raise _Unavailable(f"{UNAVAILABLE} ({exc})") from None
     try:
-        return analyze(design, simulation_years=0, sweeps=False)
+        return analyze(design, simulation_years=0, sweeps=False, preliminary=preliminary)
     except TypeError as exc:  # an engine without those switches
         if "unexpected keyword" not in str(exc):
             raise
@@ -43,17 +53,28 @@ class _Unavailable(RuntimeError):
 
 class _Worker(QObject):
     done = Signal(object, object, float)  # token, report, seconds
+    first = Signal(object, object)  # token, preliminary report (the badges)
     failed = Signal(object, str, bool)  # token, message, engine missing
 
     def __init__(self, analyze: AnalyzeFn) -> None:
         super().__init__()
         self.analyze = analyze
+        self.shown = threading.Event()  # set by the UI thread once the first badges are painted
 
     @Slot(object, object)
     def run(self, revision: tuple[int, int], design: Design) -> None:
         t0 = time.perf_counter()
+
+        def preliminary(report: Any) -> None:
+            self.shown.clear()
+            self.first.emit(revision, report)
+            self.shown.wait(PAINT_WAIT_S)
+
         try:
-            report = self.analyze(design)
+            if self.analyze is default_analyze:
+                report = default_analyze(design, preliminary)
+            else:  # a stand-in engine (tests): one result
+                report = self.analyze(design)
         except _Unavailable as exc:
             self.failed.emit(revision, str(exc), True)
             return
@@ -72,6 +93,7 @@ class AnalysisController(QObject):
     """Schedules analyses of the editor's design and announces fresh reports."""
 
     reportReady = Signal(object, int)  # report, revision
+    badgesReady = Signal(object, int)  # the preliminary report (badges only), revision
     failed = Signal(str)
     busyChanged = Signal(bool)
     _request = Signal(object, object)  # (generation, revision), design copy
@@ -90,6 +112,7 @@ class AnalysisController(QObject):
         self._worker.moveToThread(self._thread)
         self._request.connect(self._worker.run)
         self._worker.done.connect(self._on_done)
+        self._worker.first.connect(self._on_first)
         self._worker.failed.connect(self._on_failed)
         self._thread.start()
         self._busy_rev: tuple[int, int] | None = None
@@ -148,6 +171,16 @@ class AnalysisController(QObject):
     def _current(self) -> tuple[int, int]:
         return (self._generation, self._design_source().revision)
 
+    @Slot(object, object)
+    def _on_first(self, token: tuple[int, int], report: Any) -> None:
+        """The badges of the analysis in flight: shown (and painted, by the slots of
+        ``badgesReady``) if still current; then the worker goes on."""
+        try:
+            if token == self._current():
+                self.badgesReady.emit(report, token[1])
+        finally:
+            self._worker.shown.set()
+
     @Slot(object, object, float)
     def _on_done(self, token: tuple[int, int], report: Any, seconds: float) -> None:
         revision = token[1]
@@ -179,6 +212,7 @@ class AnalysisController(QObject):
         self.enabled = False
         self._timer.stop()
         self._pending = False
+        self._worker.shown.set()
         if self._thread.isRunning():
             self._thread.quit()
             self._thread.wait()
