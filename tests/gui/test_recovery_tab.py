@@ -21,8 +21,25 @@ def _demo(window, qtbot):  # noqa: ANN001, ANN202
     data = json.loads(DEMO.read_text())
     load(window, {k: v for k, v in data.items() if k not in ("format", "version")})
     report = wait_report(qtbot, window)
+    window.insights.tabs.setCurrentWidget(window.recovery)  # the table fills when it shows
     qtbot.waitUntil(lambda: window.recovery.table.rowCount() == len(report.resilience), timeout=5000)
     return report
+
+
+def test_a_hidden_tab_fills_its_table_when_it_shows(window, qtbot):
+    """Each report fills the table only once the tab shows (2,000 cells at 300 parts took
+    40 ms of every report on the UI thread); the title is current at once."""
+    data = json.loads(DEMO.read_text())
+    window.insights.tabs.setCurrentIndex(0)
+    assert window.insights.tabs.currentWidget() is not window.recovery
+    load(window, {k: v for k, v in data.items() if k not in ("format", "version")})
+    report = wait_report(qtbot, window)
+    view = window.recovery
+    assert not view.isVisible() and view.table.rowCount() == 0  # not built while hidden
+    assert "policy" in view.title.text() and len(view.rows) == len(report.resilience) > 0
+    window.insights.tabs.setCurrentWidget(view)
+    assert view.isVisible() and view.table.rowCount() == len(report.resilience)
+    assert view.table.item(0, 2).text() == fmt_rto(view.rows[0].rto_minutes)
 
 
 def test_rows_are_the_reports_worst_first_and_coloured(window, qtbot):

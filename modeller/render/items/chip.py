@@ -55,9 +55,14 @@ class ChipItem(FadeStateMixin, QGraphicsItem):
         self._fit: Fit | None = None
         self._line = QLineF()
         self._sig: tuple | None = None
+        self._bounds = self._measure()
         self.setAcceptHoverEvents(True)
         self.setZValue(7)  # over zones and arrows, under node boxes
         self.setCursor(Qt.CursorShape.OpenHandCursor)
+        # painted once per zoom and change, then copied: a zoomed-out 300-node design has
+        # ~200 chips in view, and each repaint of the canvas (every edit's badges) drew
+        # them all again (40 ms); exports turn item caches off (export/diagram.py)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def type(self) -> int:
         return self.Type
@@ -96,10 +101,11 @@ class ChipItem(FadeStateMixin, QGraphicsItem):
         me = self.scene_rect()
         if me.intersects(self.node_rect):
             self._line = QLineF()
-            return
-        a = clip_to_rect(me.center(), self.node_rect.center(), me)
-        b = clip_to_rect(self.node_rect.center(), me.center(), self.node_rect)
-        self._line = QLineF(self.mapFromScene(a), self.mapFromScene(b))
+        else:
+            a = clip_to_rect(me.center(), self.node_rect.center(), me)
+            b = clip_to_rect(self.node_rect.center(), me.center(), self.node_rect)
+            self._line = QLineF(self.mapFromScene(a), self.mapFromScene(b))
+        self._bounds = self._measure()
 
     def _layout(self) -> None:
         count = chip_count_text(self.count)
@@ -120,6 +126,11 @@ class ChipItem(FadeStateMixin, QGraphicsItem):
 
     # -- geometry and painting ---------------------------------------------------------
     def boundingRect(self) -> QRectF:
+        # kept, not recomputed: Qt asks twice per chip per repaint (25 ms of a 300-node
+        # canvas's repaint); every change of size, text or line goes through _update_line
+        return self._bounds
+
+    def _measure(self) -> QRectF:
         r = self.rect().adjusted(-2, -2, 2, 2)
         if self._fit is not None and self._fit.overflow:
             r = r.adjusted(0, 0, self._fit.width, 0)

@@ -45,6 +45,9 @@ def arrow_path(start: QPointF, end: QPointF) -> tuple[QLineF, QPolygonF]:
 REPLICATION_COLOUR = "#7c3aed"  # a replication link (4b): violet, long dashes, "copy async 5 s"
 
 
+_STROKES: dict[tuple, tuple[QColor, QPen, QPen]] = {}  # LinkItem._strokes
+
+
 class LinkItem(FadeStateMixin, QGraphicsItem):
     Type = QGraphicsItem.UserType + 3
 
@@ -61,6 +64,7 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
         self.head = QPolygonF()
         self._path = QPainterPath()
         self._shape = QPainterPath()
+        self._bounds = QRectF(-40, -14, 80, 28)  # the empty shape's, as boundingRect gave
         self._label = ""
         self.label_t = 0.5  # where along the arrow the "×calls" label sits (the scene picks it)
         self._ends: tuple | None = None
@@ -116,6 +120,25 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
             return QColor(REPLICATION_COLOUR)
         return QColor(style.POOL_COLOUR if self.from_router else style.LINK_COLOUR)
 
+    def _strokes(self) -> tuple[QColor, QPen, QPen]:
+        """(colour, shaft pen, head pen) for this arrow's look; made once per look and
+        shared (a 1,000-arrow canvas repaints them all on every edit)."""
+        selected = self.isSelected()
+        key = (selected, self.state, self.replicates is not None, self.from_router, self.optional)
+        found = _STROKES.get(key)
+        if found is None:
+            colour = self.line_colour()
+            pen = QPen(colour, 3.0 if selected else 1.8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                       Qt.PenJoinStyle.RoundJoin)
+            if self.optional:
+                pen.setStyle(Qt.PenStyle.DashLine)
+                pen.setDashPattern([5, 4])
+            elif self.replicates is not None:  # long dashes: data copied, not requests sent
+                pen.setStyle(Qt.PenStyle.DashLine)
+                pen.setDashPattern([8, 4])
+            found = _STROKES[key] = (colour, pen, QPen(colour, 1.0))
+        return found
+
     def adjust(self, src: QRectF, dst: QRectF, points: list[QPointF] | None = None) -> None:
         """Re-route between two boxes (scene coordinates): straight from edge to edge, or
         along ``points`` (an orthogonal route); a no-op when nothing moved."""
@@ -148,6 +171,7 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
             full.lineTo(p)
         self._shape = stroker.createStroke(full)
         self._shape.addPolygon(self.head)
+        self._bounds = self._shape.boundingRect().adjusted(-40, -14, 40, 14)
 
     def point_at(self, t: float) -> QPointF:
         """The point a fraction ``t`` of the way along the drawn route."""
@@ -184,7 +208,7 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
             self.update()
 
     def boundingRect(self) -> QRectF:
-        return self._shape.boundingRect().adjusted(-40, -14, 40, 14)
+        return self._bounds  # set with the route (adjust): Qt asks on every repaint
 
     def shape(self) -> QPainterPath:
         return self._shape
@@ -195,15 +219,7 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
             return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod >= 0.4)
-        colour = self.line_colour()
-        width = 3.0 if self.isSelected() else 1.8
-        pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-        if self.optional:
-            pen.setStyle(Qt.PenStyle.DashLine)
-            pen.setDashPattern([5, 4])
-        elif self.replicates is not None:  # long dashes: data copied, not requests sent
-            pen.setStyle(Qt.PenStyle.DashLine)
-            pen.setDashPattern([8, 4])
+        colour, pen, head_pen = self._strokes()
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
@@ -211,7 +227,7 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
             painter.drawEllipse(self.points[0] if self.points else self.line.p1(), 3.5, 3.5)
-        painter.setPen(QPen(colour, 1.0))
+        painter.setPen(head_pen)
         painter.setBrush(colour)
         painter.drawPolygon(self.head)
         if self._label and lod >= 0.4 and (self.show_label or self.isSelected()):

@@ -46,15 +46,28 @@ class CanvasView(QGraphicsView):
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                             | QPainter.RenderHint.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        # the grid is drawn once per zoom and scroll, not on every repaint (the first
+        # badges of an edit repaint the whole canvas: 2.4 of its 10 ms at 40 nodes)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.show_grid = True
+        self._show_grid = True
         self._pan_from: QPoint | None = None
         self._space = False
         self.base_cursor = Qt.CursorShape.ArrowCursor  # a mode (e.g. "Fail it") may change it
+
+    @property
+    def show_grid(self) -> bool:
+        return self._show_grid
+
+    @show_grid.setter
+    def show_grid(self, on: bool) -> None:
+        self._show_grid = bool(on)
+        self.resetCachedContent()  # the cached background has (or lacks) the dots
+        self.viewport().update()
 
     def set_base_cursor(self, shape: Qt.CursorShape) -> None:
         """The cursor over the canvas when not panning."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -79,22 +79,52 @@ class RecoveryView(QWidget):
         self.table.cellClicked.connect(self._clicked)
         lay.addWidget(self.table, 1)
         self.rows: list[Any] = []
+        self._unfilled: tuple[Any, dict[str, str]] | None = None  # a report not in the table yet
         self.set_report(None, {})
+        self._fill()
 
     def set_report(self, report: Any, names: dict[str, str]) -> None:
-        """Show ``report``'s rows (None: "No analysis yet")."""
+        """Show ``report``'s rows (None: "No analysis yet"). The table is filled when the
+        tab shows (or is read): a 300-part design's 2,000 cells took 40 ms of every
+        report, on the UI thread, while the tab was hidden."""
         self.rows = ordered_rows(report) if report is not None else []
-        self.table.setRowCount(0)
-        if report is None:
-            self.title.setText("<b>Recovery</b> — no analysis yet")
+        self.title.setText(self._title(report))
+        self._unfilled = (report, dict(names))
+        if self.isVisible():
+            self._fill()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        self._fill()
+        super().showEvent(event)
+
+    def _fill(self) -> None:
+        if self._unfilled is None:
             return
+        report, names = self._unfilled
+        self._unfilled = None
+        self.table.setUpdatesEnabled(False)
+        try:
+            self._fill_table(report, names)
+        finally:
+            self.table.setUpdatesEnabled(True)
+
+    def _title(self, report: Any) -> str:
+        if report is None:
+            return "<b>Recovery</b> — no analysis yet"
+        if not self.rows:
+            return "<b>Recovery</b> — nothing to recover: the design has no parts yet"
         summary = getattr(report, "resilience_summary", {}) or {}
         policies = [f"{esc(d)} {esc(fmt_policy(s.policy))}" for d, s in summary.items() if s.policy]
         policy = ("policy: " + "; ".join(policies)) if policies else \
             "no policy set (design settings: select nothing, then Recovery policy)"
-        self.title.setText(f"<b>Recovery</b> — RTO: time until every client is served again; "
-                           f"RPO: acknowledged writes lost. Worst first per disruption; click a "
-                           f"row to fail it.<br><span style='color:#475569'>{policy}</span>")
+        return (f"<b>Recovery</b> — RTO: time until every client is served again; "
+                f"RPO: acknowledged writes lost. Worst first per disruption; click a "
+                f"row to fail it.<br><span style='color:#475569'>{policy}</span>")
+
+    def _fill_table(self, report: Any, names: dict[str, str]) -> None:
+        self.table.setRowCount(0)
+        if report is None:
+            return
         self.table.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
             cells = [DISRUPTION_LABELS.get(r.disruption, r.disruption), names.get(r.target, r.target),
@@ -108,19 +138,20 @@ class RecoveryView(QWidget):
                 item.setBackground(QBrush(QColor(bg)))
                 item.setForeground(QBrush(QColor(fg)))
                 self.table.setItem(i, c, item)
-        if not self.rows:
-            self.title.setText("<b>Recovery</b> — nothing to recover: the design has no parts yet")
 
     def cell_texts(self) -> list[list[str]]:
         """What the table shows, row by row (for tests and screen readers)."""
+        self._fill()
         return [[self.table.item(i, c).text() for c in range(self.table.columnCount())]
                 for i in range(self.table.rowCount())]
 
     def row_colour(self, i: int) -> str:
+        self._fill()
         return self.table.item(i, 0).background().color().name()
 
     def click_row(self, i: int) -> None:
         """What a click on row ``i`` does."""
+        self._fill()
         self.table.selectRow(i)
         self._clicked(i, 0)
 
