@@ -572,6 +572,74 @@ class _Flow:
         return prof
 
     def nominal(self) -> Profile:
+        """The all-up profile: :meth:`loads` and :meth:`thresholds` for the one state with
+        every container up, in plain floats (one-element arrays cost 20 ms of a 300-node
+        design's compile). The same operations in the same order, so the same bits
+        (tests/analysis/test_live_pass_work.py checks it against the vectorised flow)."""
+        c = self.c
+        placed = {nid: sum(count for _group, count in cn.groups) for nid, cn in c.nodes.items()}
+        alive: dict[str, bool] = {}
+        for nid in c.reverse_order():
+            cn = c.nodes[nid]
+            if cn.role is Role.SOURCE:
+                continue
+            ok = placed[nid] >= cn.floor
+            if cn.role is Role.ROUTER:
+                ok = ok and sum(alive[t] for t in cn.pool) >= max(1, self.min_targets[nid])
+            else:
+                ok = ok and all(alive[d] for d in cn.deps)
+            alive[nid] = ok
+        load = dict.fromkeys(c.nodes, 0.0)
+        direct = dict.fromkeys(c.nodes, 0.0)
+        for nid, cn in c.nodes.items():
+            if cn.role is Role.SOURCE:
+                load[nid] += self.demand[nid]
+            here = load[nid]
+            if cn.role is Role.ROUTER:
+                if not cn.pool:
+                    continue
+                if nid in self.ap_router:
+                    first = next((t for t in cn.pool if alive[t]), None)
+                    if first is not None:
+                        load[first] += here
+                    continue
+                caps = [c.nodes[t].capacity for t in cn.pool]
+                if all(x is not None for x in caps):
+                    weights = [c.nodes[t].capacity * min(placed[t], c.nodes[t].active)  # type: ignore[operator]
+                               if alive[t] else 0.0 for t in cn.pool]
+                else:
+                    weights = [1.0 if alive[t] else 0.0 for t in cn.pool]
+                # numpy's own reduction (pairwise beyond 8 targets), as the flow does it
+                total = float(np.sum([[w] for w in weights], axis=0)[0])
+                for t, wt in zip(cn.pool, weights):
+                    load[t] += here * wt / total if total > 0 else 0.0
+            else:
+                for target, calls in c.links.get(nid, []):
+                    load[target] += here * calls
+                    direct[target] += here * calls
+        ks: dict[str, int | None] = {}
+        for nid, cn in c.nodes.items():
+            if cn.role is Role.SOURCE:
+                continue
+            k = cn.floor
+            if cn.capacity is not None:
+                d = direct[nid]
+                ratio = d / cn.capacity if cn.capacity else (math.inf if d > 0 else math.nan)
+                need = float(math.ceil(ratio - EPS)) if math.isfinite(ratio) else cn.active + 1
+                need = max(need, 1)
+                if not d > EPS:
+                    need = 1.0
+                k = max(k, int(min(need, cn.active + 1)))
+                if k > cn.active:
+                    k = -1
+            ks[nid] = None if k < 0 else k
+        pool_load = {nid: load[nid] for nid, cn in c.nodes.items() if cn.role is Role.ROUTER}
+        prof = Profile(ks, pool_load, load, direct)
+        prof.key = _profile_key(prof)
+        return prof
+
+    def nominal_by_arrays(self) -> Profile:
+        """:meth:`nominal` through the vectorised flow (the oracle it is checked against)."""
         load, direct, _ = self.loads({}, 1)
         return self._make(0, load, direct, self.thresholds(direct, 1))
 
