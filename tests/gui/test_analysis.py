@@ -251,3 +251,22 @@ def test_large_example_stays_responsive(qtbot, examples_dir):
     res = report.nodes[target]
     assert badge.text == f"serves {fmt_percent(res.availability, res.unavailability)} · {fmt_nines(res.nines)}"
     assert ticks  # the event loop ran during the analysis (the stall is measured by bench_gui)
+
+
+def test_the_window_schedules_the_analysis_before_the_canvas_syncs(qtbot) -> None:  # noqa: ANN001
+    """Real window: at the moment the canvas syncs after an edit, the debounce already runs."""
+    from modeller.model import Node
+
+    w = make_window(qtbot)
+    seen: list[bool] = []
+    original = w.scene.sync
+
+    def sync() -> None:
+        seen.append(w.analysis._timer.isActive())
+        original()
+
+    w.scene.sync = sync  # type: ignore[method-assign]
+    w.analysis._timer.stop()  # the window's first analysis
+    w.editor.design.add_node(Node("web", "service"))
+    w.editor.design.changed()
+    assert seen and seen[-1] is True
