@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from modeller.model import design_from_dict
 from modeller.render.badges import GOOD, WARN, node_badges
 
@@ -65,3 +67,33 @@ def test_dimming_badges_repaints_without_laying_out_again(qapp, monkeypatch):  #
         assert not item.stale and laid == []
         item.set_badges([Badge("own 99.000 %", WARN, label="own")], stale=False)
         assert laid == [1] and item.badges[0].level == WARN
+
+
+@pytest.mark.parametrize("zoom, repainted", [(0.2, False), (1.0, True)])
+def test_a_box_drawn_without_text_is_not_repainted_for_dimming(qapp, zoom, repainted):  # noqa: ANN001
+    """Zoomed far out a box is drawn without its badges' text, so dimming changes nothing
+    there: no repaint (300 of them cost 25 ms of an edit). Zoomed in, it repaints; after a
+    flip the next paint decides again."""
+    from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+    from modeller.render.badges import Badge
+    from modeller.render.items.node import NodeItem
+
+    scene = QGraphicsScene()
+    item = NodeItem("web")
+    scene.addItem(item)
+    item.set_badges([Badge("own 99.990 %", GOOD, label="own")])
+    view = QGraphicsView(scene)
+    view.resize(400, 300)
+    view.scale(zoom, zoom)
+    view.centerOn(item)
+    view.viewport().grab()  # one paint at this zoom
+    for stale in (True, False):  # an edit's dim and undim, each painted
+        item.set_badges(list(item.badges), stale=stale)
+        view.viewport().grab()
+    calls: list[int] = []
+    item.update = lambda *a: calls.append(1)  # type: ignore[method-assign]
+    item.set_badges(list(item.badges), stale=True)
+    assert item.stale and bool(calls) is repainted
+    item.set_badges(list(item.badges), stale=False)  # no paint in between: nothing shown dimmed
+    assert not item.stale and len(calls) == (1 if repainted else 0)

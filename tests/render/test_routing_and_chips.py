@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QRectF
 
 from modeller.model import design_from_dict
@@ -43,3 +44,31 @@ def test_chips_stay_inside_a_crowded_zone():
     for c in chips:
         x, y, w, h = c.rect
         assert 0 <= x and x + w <= 200 and 30 <= y and y + h <= 140, c
+
+
+@pytest.mark.parametrize("zoom, detailed", [(0.25, False), (1.0, True)])
+def test_a_chip_too_small_to_read_is_drawn_as_its_pill(qapp, monkeypatch, zoom, detailed):  # noqa: ANN001
+    """Below the boxes' text zoom (LOD_SIMPLE) a replica chip draws its pill and line but
+    no icon or text (a zoomed-out 300-node design repaints ~700 chips on every edit)."""
+    from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+    from modeller.render import style
+    from modeller.render.items.chip import ChipItem
+
+    scene = QGraphicsScene()
+    chip = ChipItem("web", "z1")
+    scene.addItem(chip)
+    chip.sync((0.0, 0.0, 90.0, 22.0), QRectF(0, 200, 180, 60), "service", "web", "zone a", 2, 3)
+    icons: list[str] = []
+    real = style.draw_icon
+    monkeypatch.setattr(style, "draw_icon", lambda p, kind, r: (icons.append(kind), real(p, kind, r)))
+    view = QGraphicsView(scene)
+    view.resize(300, 300)
+    view.scale(zoom, zoom)
+    view.centerOn(chip)
+    image = view.viewport().grab().toImage()
+    assert bool(icons) is detailed
+    # the pill is drawn either way: some pixel of the viewport is not the background
+    bg = image.pixelColor(0, 0)
+    assert any(image.pixelColor(x, y) != bg for x in range(0, image.width(), 3)
+               for y in range(0, image.height(), 3))

@@ -15,6 +15,7 @@ from .. import style
 from ..text import Fit, fit_text, text_width, tooltip_with
 from .failstate import FadeStateMixin
 from .link import clip_to_rect
+from .node import LOD_SIMPLE
 
 CHIP_SPECS = ((7.5, True), (7.0, True), (7.0, False))
 ICON = 13.0
@@ -59,10 +60,6 @@ class ChipItem(FadeStateMixin, QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setZValue(7)  # over zones and arrows, under node boxes
         self.setCursor(Qt.CursorShape.OpenHandCursor)
-        # painted once per zoom and change, then copied: a zoomed-out 300-node design has
-        # ~200 chips in view, and each repaint of the canvas (every edit's badges) drew
-        # them all again (40 ms); exports turn item caches off (export/diagram.py)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def type(self) -> int:
         return self.Type
@@ -145,16 +142,22 @@ class ChipItem(FadeStateMixin, QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
+        small = option.levelOfDetailFromTransform(painter.worldTransform()) < LOD_SIMPLE
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         colour = style.kind_colour(self.kind)
         lost = self.state in (style.FAILED, style.DOWN)
         if not self._line.isNull():
             tone = QColor(style.FAIL_BORDER[self.state] if lost else colour)
             tone.setAlpha(200 if lost else 120)
-            pen = QPen(tone, 1.0, Qt.PenStyle.DashLine)
-            pen.setDashPattern([3, 3])
+            if small:  # dashes a few pixels long cost 40 ms over ~700 chips: a plain line
+                pen = QPen(tone, 0.0)  # cosmetic: one pixel
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            else:
+                pen = QPen(tone, 1.0, Qt.PenStyle.DashLine)
+                pen.setDashPattern([3, 3])
             painter.setPen(pen)
             painter.drawLine(self._line)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(pen.color())
             painter.drawEllipse(self._line.p2(), 2.2, 2.2)
@@ -168,6 +171,9 @@ class ChipItem(FadeStateMixin, QGraphicsItem):
             body = QPainterPath()
             body.addRoundedRect(r, self.h / 2, self.h / 2)
             style.draw_hatch(painter, body, spacing=8.0, width=1.2)
+        if small:
+            return  # too small to read: the pill and its line only (a zoomed-out 300-node
+            # design has ~700 chips in view, and every edit repaints them)
         style.draw_icon(painter, self.kind, QRectF(PAD, (self.h - ICON) / 2, ICON, ICON))
         fit = self._fit
         if fit is None:

@@ -208,6 +208,8 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         colour = style.kind_colour(self.kind)
         selected = self.isSelected()
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod >= LOD_SIMPLE:
+            self.stale_drawn = True
         if lod < LOD_SIMPLE:
             self._paint_simple(painter, colour, selected)
             return

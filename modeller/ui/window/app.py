@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
-from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon, QPixmapCache
+from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..files.paths import icon_path
@@ -14,12 +14,6 @@ from ..files.saving import APPLICATION, ORGANISATION, Recovery, find_recoveries
 from . import lifecycle
 from .crashlog import install_crash_reporter, log, versions_line
 from .main_window import MainWindow
-
-# The canvas's boxes and replica chips keep their picture (DeviceCoordinateCache) in
-# Qt's pixmap cache. Qt's default 10 MB holds a zoomed-out 300-node design's ~1,000
-# pictures only in part, so each repaint drew every one again (and paid for caching
-# it): 150-400 ms. 64 MB holds them; Qt drops the least recently used beyond that.
-PIXMAP_CACHE_KB = 64 * 1024
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -30,7 +24,6 @@ def application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setWindowIcon(QIcon(str(icon_path("modeller"))))
-        QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
         QGuiApplication.setDesktopFileName("modeller")  # the dock/taskbar finds our icon
     return app  # type: ignore[return-value]
 
