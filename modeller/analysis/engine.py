@@ -16,6 +16,7 @@ from .beyond_uptime import add_reliability
 from .compiled import EPS, Compiled, compile_design
 from .cutsets import minimal_cut_sets
 from .exact import ExactResult, _level_masses, exact_availability
+from .idlists import IdList
 from .report import (
     MINUTES_PER_YEAR,
     ClientResult,
@@ -159,24 +160,12 @@ def _per_column(mask: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
 
 
 def _named(mask: np.ndarray, values: np.ndarray, base: np.ndarray, names: np.ndarray
-           ) -> list[list[str]]:
+           ) -> list[IdList]:
     """Per column of a (rows, columns) mask: the names of ``base`` (positions true in
-    every column) and of ``values`` at its true rows, in position order. Without a base
-    the names are gathered once and each column is a slice of that one list."""
+    every column) and of ``values`` at its true rows, in position order — as lists
+    built when first read (``idlists``): each column holds a view of one shared array."""
     picked, ends = _picked(mask, values)
-    if not base.size:
-        flat = names[picked].tolist()
-        return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends)]
-    return [names[_merged(base, part)].tolist() for part in np.split(picked, ends[:-1])]
-
-
-def _merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Two sorted position lists as one (most columns add nothing to one of them)."""
-    if not a.size:
-        return b
-    if not b.size:
-        return a
-    return np.sort(np.concatenate((a, b)), kind="stable")
+    return [IdList(names, base, picked[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
 
 
 def _by_importance(comp: list[str], exact: ExactResult) -> list[str]:
