@@ -39,17 +39,26 @@ class IdList(Sequence[str]):
         self._part: np.ndarray | None = part
         self._list: list[str] | None = None
 
+    # Readers on two threads (the canvas and a cut-set job) may build it at once: each
+    # reads the attributes once into locals, so the worst case is building it twice.
     def _items(self) -> list[str]:
-        if self._list is None:
-            assert self._names is not None and self._base is not None and self._part is not None
-            self._list = self._names[merged(self._base, self._part)].tolist()
+        built = self._list
+        if built is None:
+            names, base, part = self._names, self._base, self._part
+            if names is None or base is None or part is None:  # built meanwhile
+                built = self._list
+                assert built is not None
+                return built
+            built = names[merged(base, part)].tolist()
+            self._list = built
             self._names = self._base = self._part = None  # the shared arrays can go
-        return self._list
+        return built
 
     def __len__(self) -> int:
-        if self._list is not None:
-            return len(self._list)
-        return int(self._base.size + self._part.size)  # type: ignore[union-attr]
+        base, part = self._base, self._part
+        if base is None or part is None:
+            return len(self._items())
+        return int(base.size + part.size)
 
     def __bool__(self) -> bool:
         return len(self) > 0

@@ -219,9 +219,10 @@ class Report:
         return [r for r in self.resilience if r.target == target]
     cut_sets: list[CutSet] = field(default_factory=list)  # minimal, up to order 3
     cut_sets_summary: dict[str, Any] = field(default_factory=dict)  # complete, note, budget
-    # the live canvas's first, partial report (``analyze(..., preliminary=)``): only what
-    # the badges show is filled in; ``pending`` = clients whose SLO verdict needs the
-    # latency of the full pass. Never exported, never shown outside the canvas badges.
+    # the live canvas's first, partial report (``analyze(..., preliminary=)``): what the
+    # badges show, equal to the full report's; importance fields NaN, no scenarios,
+    # latency or 4b figures; ``pending`` = clients whose SLO verdict needs the latency of
+    # the full pass. Never exported, never shown outside the canvas badges.
     preliminary: bool = False
     pending: list[str] = field(default_factory=list)
 

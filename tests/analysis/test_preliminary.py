@@ -8,6 +8,7 @@ for it changes nothing in the full report.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -50,11 +51,15 @@ def test_the_examples_badges_are_the_full_reports(name: str) -> None:
     pre, full = _both(load_design(EXAMPLES / f"{name}.arch.json"))
     _same_badge_figures(pre, full)
     # it holds no scenario, importance, latency or 4b figure (they would be made up)
-    assert pre.failures == [] and pre.spofs == [] and pre.resilience == []
-    assert all(n.birnbaum == 0.0 and n.latency_ms is None for n in pre.nodes.values())
+    assert pre.failures == [] and pre.spofs == [] and pre.resilience == [] and pre.cut_sets == []
+    for n in pre.nodes.values():  # not known yet: not a number, never a made-up 0
+        assert math.isnan(n.birnbaum) and math.isnan(n.downtime_contribution_minutes)
+        assert math.isnan(n.availability_given_up) and math.isnan(n.availability_given_down)
+        assert n.latency_ms is None and n.end_to_end_ms is None
     assert all(c.latency_ms is None for c in pre.clients.values())
-    # the clients whose verdict needs the latency wait for it
-    assert pre.pending == [cid for cid, c in full.clients.items() if "latency_ms_p99" in c.slo]
+    # the connected clients whose verdict needs the latency wait for it
+    assert pre.pending == [cid for cid, c in full.clients.items()
+                           if "latency_ms_p99" in c.slo and c.connected]
 
 
 @pytest.mark.parametrize("seed", range(0, 60, 3))
@@ -85,3 +90,19 @@ def test_a_client_without_a_latency_slo_has_its_verdict_at_once() -> None:
     assert pre.pending == [] and pre.clients["users"].meets_slo is False
     assert pre.clients["users"].availability == full.clients["users"].availability == 0.995
     assert pre.nodes["web"].utilization == full.nodes["web"].utilization == 0.8
+
+
+def test_an_unconnected_client_or_no_latency_pass_leaves_nothing_pending() -> None:
+    """A client that links to nothing already has its final badge ("no links yet"); a
+    pass without latency judges no latency SLO: neither waits."""
+    design = loads_design("""{"format": "modeller.design", "version": 1, "nodes": [
+        {"id": "users", "kind": "client", "demand_rps": 10, "slo": {"latency_ms_p99": 100}},
+        {"id": "lonely", "kind": "client", "demand_rps": 10, "slo": {"latency_ms_p99": 100}},
+        {"id": "web", "kind": "service", "service_time_ms": 10}],
+        "links": [{"from": "users", "to": "web"}]}""")
+    got: list = []
+    analyze(design, simulation_years=0, sweeps=False, preliminary=got.append)
+    assert got[0].pending == ["users"]
+    got.clear()
+    analyze(design, simulation_years=0, sweeps=False, latency=False, preliminary=got.append)
+    assert got[0].pending == []

@@ -69,19 +69,27 @@ def test_dimming_badges_repaints_without_laying_out_again(qapp, monkeypatch):  #
         assert laid == [1] and item.badges[0].level == WARN
 
 
-@pytest.mark.parametrize("zoom, repainted", [(0.2, False), (1.0, True)])
-def test_a_box_drawn_without_text_is_not_repainted_for_dimming(qapp, zoom, repainted):  # noqa: ANN001
-    """Zoomed far out a box is drawn without its badges' text, so dimming changes nothing
-    there: no repaint (300 of them cost 25 ms of an edit). Zoomed in, it repaints; after a
-    flip the next paint decides again."""
+@pytest.mark.parametrize("kind", ["node", "zone"])
+@pytest.mark.parametrize("zoom, repainted", [(0.2, False), (0.4, True), (1.0, True)])
+def test_a_box_drawn_without_text_is_not_repainted_for_dimming(qapp, kind, zoom, repainted):  # noqa: ANN001
+    """Zoomed far out a box (or a zone's title) is drawn without its badges, so dimming
+    changes nothing there: no repaint (300 boxes cost 25 ms of an edit). From 40 % up
+    (40 % exactly included) it repaints, edit after edit."""
+    from PySide6.QtCore import QRectF
     from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
     from modeller.render.badges import Badge
+    from modeller.render.items.container import ContainerItem
     from modeller.render.items.node import NodeItem
 
     scene = QGraphicsScene()
-    item = NodeItem("web")
+    item = NodeItem("web") if kind == "node" else ContainerItem("z1")
+    if kind == "zone":
+        from modeller.model import Node
+
+        item.sync(Node("z1", "zone", name="zone a"), (0.0, 0.0, 400.0, 240.0), 0)
     scene.addItem(item)
+    scene.setSceneRect(QRectF(-50, -50, 500, 340))
     item.set_badges([Badge("own 99.990 %", GOOD, label="own")])
     view = QGraphicsView(scene)
     view.resize(400, 300)
@@ -92,8 +100,10 @@ def test_a_box_drawn_without_text_is_not_repainted_for_dimming(qapp, zoom, repai
         item.set_badges(list(item.badges), stale=stale)
         view.viewport().grab()
     calls: list[int] = []
-    item.update = lambda *a: calls.append(1)  # type: ignore[method-assign]
+    real_update = item.update
+    item.update = lambda *a: (calls.append(1), real_update(*a))  # type: ignore[method-assign]
     item.set_badges(list(item.badges), stale=True)
     assert item.stale and bool(calls) is repainted
-    item.set_badges(list(item.badges), stale=False)  # no paint in between: nothing shown dimmed
-    assert not item.stale and len(calls) == (1 if repainted else 0)
+    view.viewport().grab()
+    item.set_badges(list(item.badges), stale=False)  # the next edit's undimming
+    assert not item.stale and len(calls) == (2 if repainted else 0)

@@ -15,7 +15,6 @@ from .. import style
 from ..text import Fit, fit_text, text_width, tooltip_with
 from .failstate import FadeStateMixin
 from .link import clip_to_rect
-from .node import LOD_SIMPLE
 
 CHIP_SPECS = ((7.5, True), (7.0, True), (7.0, False))
 ICON = 13.0
@@ -142,7 +141,7 @@ class ChipItem(FadeStateMixin, QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        small = option.levelOfDetailFromTransform(painter.worldTransform()) < LOD_SIMPLE
+        small = style.drawn_small(option.levelOfDetailFromTransform(painter.worldTransform()))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         colour = style.kind_colour(self.kind)
         lost = self.state in (style.FAILED, style.DOWN)

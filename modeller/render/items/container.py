@@ -177,9 +177,10 @@ class ContainerItem(CornerGripsMixin, FailStateMixin, QGraphicsItem):
         r = self.rect()
         colour = style.kind_colour(self.kind)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < 0.4:
+        if style.drawn_small(lod):
             self._paint_simple(painter, colour, lod)
             return
+        self.stale_drawn = True  # the badge is drawn (dimmed or not) at this zoom
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self.body_pen(colour))
         painter.setBrush(self.body_brush())

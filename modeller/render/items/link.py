@@ -218,7 +218,7 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
         if self.line.length() < 1:
             return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod >= 0.4)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, not style.drawn_small(lod))
         colour, pen, head_pen = self._strokes()
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -230,7 +230,7 @@ class LinkItem(FadeStateMixin, QGraphicsItem):
         painter.setPen(head_pen)
         painter.setBrush(colour)
         painter.drawPolygon(self.head)
-        if self._label and lod >= 0.4 and (self.show_label or self.isSelected()):
+        if self._label and not style.drawn_small(lod) and (self.show_label or self.isSelected()):
             f = style.font(7.5)
             painter.setFont(f)
             mid = self.point_at(self.label_t)

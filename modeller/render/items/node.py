@@ -26,7 +26,7 @@ TEXT_X = 41.0
 NAME_SPECS = ((9.0, True), (8.5, True), (8.0, True))
 SUB_SPECS = ((7.5, False), (7.0, False))
 BADGE_SPECS = ((7.5, True), (7.0, True), (7.0, False), (6.5, False))
-LOD_SIMPLE = 0.4  # below this zoom, boxes are drawn without text
+LOD_SIMPLE = style.LOD_SIMPLE  # below this zoom, boxes are drawn without text
 
 
 SHORT_LABELS = {"load_balancer": "LB", "dns": "DNS"}
@@ -208,11 +208,10 @@ class NodeItem(FailStateMixin, QGraphicsItem):
         colour = style.kind_colour(self.kind)
         selected = self.isSelected()
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if lod >= LOD_SIMPLE:
-            self.stale_drawn = True
-        if lod < LOD_SIMPLE:
+        if style.drawn_small(lod):
             self._paint_simple(painter, colour, selected)
             return
+        self.stale_drawn = True  # the badges are drawn (dimmed or not) at this zoom
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         # soft shadow
         painter.setPen(Qt.PenStyle.NoPen)

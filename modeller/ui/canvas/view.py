@@ -194,13 +194,16 @@ class CanvasView(QGraphicsView):
         if not self.show_grid or self.zoom() < 0.45:
             return
         step = geo.GRID * 2
-        left = math.floor(rect.left() / step) * step
-        top = math.floor(rect.top() / step) * step
+        # dots whose centre lies just outside the exposed strip still reach into it: a
+        # scroll by a few pixels exposes half a dot (the cached background kept the other)
+        pad = 2.0 / max(self.zoom(), 1e-6)
+        left = math.floor((rect.left() - pad) / step) * step
+        top = math.floor((rect.top() - pad) / step) * step
         points = []
         y = top
-        while y < rect.bottom():
+        while y < rect.bottom() + pad:
             x = left
-            while x < rect.right():
+            while x < rect.right() + pad:
                 points.append(QPointF(x, y))
                 x += step
             y += step
@@ -216,7 +219,7 @@ class CanvasView(QGraphicsView):
         if not self.scene().node_items():
             self._draw_empty_hint(painter)
             return
-        if self.zoom() >= 0.4:
+        if not style.drawn_small(self.zoom()):
             return
         from .items import ContainerItem
 

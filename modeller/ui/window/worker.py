@@ -59,16 +59,35 @@ class _Worker(QObject):
     def __init__(self, analyze: AnalyzeFn) -> None:
         super().__init__()
         self.analyze = analyze
-        self.shown = threading.Event()  # set by the UI thread once the first badges are painted
+        # the UI thread notes which analysis's first badges it has painted (or that the
+        # window is closing); the worker waits for its own token, not any earlier one
+        self._painted = threading.Condition()
+        self._painted_token: tuple[int, int] | None = None
+        self.closing = False
+
+    def painted(self, token: tuple[int, int]) -> None:
+        """(UI thread) The first badges of ``token`` are on screen (or were dropped)."""
+        with self._painted:
+            self._painted_token = token
+            self._painted.notify_all()
+
+    def close(self) -> None:
+        """(UI thread) No more waiting: the window is going."""
+        with self._painted:
+            self.closing = True
+            self._painted.notify_all()
 
     @Slot(object, object)
     def run(self, revision: tuple[int, int], design: Design) -> None:
         t0 = time.perf_counter()
 
         def preliminary(report: Any) -> None:
-            self.shown.clear()
+            if self.closing:
+                return
             self.first.emit(revision, report)
-            self.shown.wait(PAINT_WAIT_S)
+            with self._painted:
+                self._painted.wait_for(lambda: self.closing or self._painted_token == revision,
+                                       PAINT_WAIT_S)
 
         try:
             if self.analyze is default_analyze:
@@ -179,7 +198,7 @@ class AnalysisController(QObject):
             if token == self._current():
                 self.badgesReady.emit(report, token[1])
         finally:
-            self._worker.shown.set()
+            self._worker.painted(token)
 
     @Slot(object, object, float)
     def _on_done(self, token: tuple[int, int], report: Any, seconds: float) -> None:
@@ -212,7 +231,7 @@ class AnalysisController(QObject):
         self.enabled = False
         self._timer.stop()
         self._pending = False
-        self._worker.shown.set()
+        self._worker.close()
         if self._thread.isRunning():
             self._thread.quit()
             self._thread.wait()
