@@ -133,6 +133,8 @@ FAIL_BORDER: dict[str, QColor] = {
 FAIL_HATCH = QColor(127, 29, 29, 150)  # dark red, translucent so the name stays legible
 FAIL_BORDER_WIDTH = {FAILED: 3.5, DOWN: 2.5, OVERLOADED: 2.5}
 UNAFFECTED_OPACITY = 0.65  # everything the loss leaves alone fades back
+FAIL_MODE_COLOUR = QColor("#b91c1c")  # the mode's frame, label and hover outline
+
 # Below this zoom boxes, zones and chips are drawn without text and the view names the
 # regions and zones like a map. One rule for all of them, with a tolerance: at a zoom of
 # exactly 0.4 Qt gives some items 0.39999999999999 and others 0.40000000000000036, and
@@ -143,7 +145,6 @@ LOD_SIMPLE = 0.4
 def drawn_small(lod: float) -> bool:
     """Whether a level of detail (or the view's zoom) is below :data:`LOD_SIMPLE`."""
     return lod < LOD_SIMPLE - 1e-9
-FAIL_MODE_COLOUR = QColor("#b91c1c")  # the mode's frame, label and hover outline
 
 
 def draw_hatch(painter: QPainter, area: QPainterPath, colour: QColor = FAIL_HATCH,
