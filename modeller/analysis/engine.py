@@ -434,8 +434,9 @@ def _preliminary(design: Design, compiled: Compiled, latency: bool = True) -> Re
     verdict of every client without a latency SLO. Not known yet, so not a number: the
     importance fields (birnbaum, downtime contribution, P(sys | up/down)) are NaN, no
     scenario, SPOF, latency, cut set or §4b figure is listed, and a connected client
-    whose SLO has a latency target (with ``latency``) is ``pending`` — its ``meets_slo``
-    and the system's count only its availability until the full report."""
+    whose SLO has a latency target (with ``latency``) is ``pending``: its ``meets_slo``
+    counts only its availability, and the system's ``meets_slo`` is False (not yet
+    known) while any client is pending. Only the canvas badges read it."""
     exact = exact_availability(compiled, importances=False)
     warnings = list(compiled.warnings)
     clients, meets_all = _client_results(design, compiled, exact, None, warnings)
