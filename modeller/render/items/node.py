@@ -26,7 +26,6 @@ TEXT_X = 41.0
 NAME_SPECS = ((9.0, True), (8.5, True), (8.0, True))
 SUB_SPECS = ((7.5, False), (7.0, False))
 BADGE_SPECS = ((7.5, True), (7.0, True), (7.0, False), (6.5, False))
-LOD_SIMPLE = style.LOD_SIMPLE  # below this zoom, boxes are drawn without text
 
 
 SHORT_LABELS = {"load_balancer": "LB", "dns": "DNS"}

@@ -418,8 +418,7 @@ class MainWindow(QMainWindow):
         self.scene.snap_to_grid = bool(on)
 
     def _toggle_grid(self, on: bool) -> None:
-        self.view.show_grid = bool(on)
-        self.view.viewport().update()
+        self.view.show_grid = bool(on)  # the view resets its cached grid and repaints
 
     # -- editing -----------------------------------------------------------------
     def _visible_scene_rect(self) -> tuple[float, float, float, float]:
